@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal: inline shared-memory accessors used by every reference module.
+ *
+ * Stores and barriers go through amp_io (hooked build) or compile to plain single-copy-atomic
+ * stores and C11 fences (plain build). Loads of fields the peer may change concurrently are
+ * relaxed atomic loads, read exactly once into a local before validation, so a peer changing a
+ * field between check and use (a TOCTOU attack) cannot get an unchecked value past us.
+ */
+#ifndef AMP_IO_ACCESS_H
+#define AMP_IO_ACCESS_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "amp/io.h"
+
+#ifndef AMP_IO_HOOKS
+#define AMP_IO_HOOKS 0
+#endif
+
+#define AMP_LIKELY(x)     __builtin_expect(!!(x), 1)
+#define AMP_UNLIKELY(x)   __builtin_expect(!!(x), 0)
+#define AMP_ALWAYS_INLINE inline __attribute__((always_inline))
+
+static inline uint16_t amp_swab16(uint16_t v)
+{
+	return __builtin_bswap16(v);
+}
+
+static inline uint32_t amp_swab32(uint32_t v)
+{
+	return __builtin_bswap32(v);
+}
+
+static inline uint64_t amp_swab64(uint64_t v)
+{
+	return __builtin_bswap64(v);
+}
+
+/* Conversion between CPU order and ring order; @swap is true when they differ. */
+static inline uint16_t amp_ring16(bool swap, uint16_t v)
+{
+	return swap ? amp_swab16(v) : v;
+}
+
+static inline uint32_t amp_ring32(bool swap, uint32_t v)
+{
+	return swap ? amp_swab32(v) : v;
+}
+
+static inline uint64_t amp_ring64(bool swap, uint64_t v)
+{
+	return swap ? amp_swab64(v) : v;
+}
+
+static inline bool amp_io_swaps(const struct amp_io *io)
+{
+	return io->order != AMP_NATIVE_BYTE_ORDER;
+}
+
+static inline void amp_fence(enum amp_barrier kind)
+{
+	switch (kind) {
+	case AMP_BARRIER_WRITE:
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		break;
+	case AMP_BARRIER_READ:
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		break;
+	default:
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		break;
+	}
+}
+
+static inline void amp_barrier(const struct amp_io *io, enum amp_barrier kind)
+{
+#if AMP_IO_HOOKS
+	if (io->ops) {
+		io->ops->barrier(io->ctx, kind);
+		return;
+	}
+#else
+	(void)io;
+#endif
+	amp_fence(kind);
+}
+
+/* Stores of CPU-order values; the conversion to ring order (@swap) happens here. */
+static inline void amp_store16(const struct amp_io *io, bool swap, volatile void *p, uint16_t v)
+{
+	v = amp_ring16(swap, v);
+#if AMP_IO_HOOKS
+	if (io->ops) {
+		io->ops->write(io->ctx, p, &v, sizeof(v));
+		return;
+	}
+#else
+	(void)io;
+#endif
+	__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELAXED);
+}
+
+/* Store bytes already in ring order (a descriptor, a used element, a payload). */
+static inline void amp_store_bytes(const struct amp_io *io, volatile void *p, const void *src,
+				   size_t len)
+{
+#if AMP_IO_HOOKS
+	if (io->ops) {
+		io->ops->write(io->ctx, p, src, len);
+		return;
+	}
+#else
+	(void)io;
+#endif
+	memcpy((void *)p, src, len);
+}
+
+/*
+ * Stores of ring entries that often hold the same value lap after lap (available ring entries,
+ * descriptors of buffers posted again, used elements under in-order completion). Each field has
+ * one legitimate writer, so reading it back costs a hit in our own cache, and skipping an
+ * unchanged store spares the peer a cache-line transfer: it still holds the line, with the right
+ * value. The memory holds the value before the index store that publishes it either way, which
+ * is all the ordering rules ask.
+ */
+static inline void amp_store16_if_changed(const struct amp_io *io, bool swap, volatile void *p,
+					  uint16_t v)
+{
+	if (__atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED) != amp_ring16(swap, v))
+		amp_store16(io, swap, p, v);
+}
+
+static inline void amp_store_bytes_if_changed(const struct amp_io *io, volatile void *p,
+					      const void *src, size_t len)
+{
+	if (memcmp((const void *)p, src, len))
+		amp_store_bytes(io, p, src, len);
+}
+
+static inline uint16_t amp_load16(bool swap, const volatile void *p)
+{
+	return amp_ring16(swap, __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED));
+}
+
+static inline uint32_t amp_load32(bool swap, const volatile void *p)
+{
+	return amp_ring32(swap, __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED));
+}
+
+/* 64-bit fields are read as two 32-bit halves: a 32-bit core has no single-copy-atomic 64-bit
+ * load, and the fields read this way (descriptor addresses) are stable once published. */
+static inline uint64_t amp_load64(bool swap, const volatile void *p)
+{
+	const volatile uint8_t *b = p;
+	uint32_t w0 = __atomic_load_n((const uint32_t *)b, __ATOMIC_RELAXED);
+	uint32_t w1 = __atomic_load_n((const uint32_t *)(b + 4), __ATOMIC_RELAXED);
+	uint64_t raw;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	raw = ((uint64_t)w0 << 32) | w1;
+#else
+	raw = ((uint64_t)w1 << 32) | w0;
+#endif
+	return amp_ring64(swap, raw);
+}
+
+#endif /* AMP_IO_ACCESS_H */

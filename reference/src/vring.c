@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Split ring layout and the parts common to both roles.
+ */
+#include <string.h>
+
+#include "vring_internal.h"
+
+static bool is_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static size_t align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+int amp_vring_layout(uint32_t num, uint32_t align, struct amp_vring_layout *l)
+{
+	if (!l || !is_pow2(num) || num > AMP_VRING_MAX_NUM || !is_pow2(align))
+		return -AMP_EINVAL;
+
+	l->num = num;
+	l->align = align;
+	l->desc = 0;
+	l->avail = DESC_SIZE * (size_t)num;
+	l->avail_ring = l->avail + 4;
+	l->used_event = l->avail_ring + 2 * (size_t)num;
+	/* The used ring starts at the first align boundary after the used_event slot
+	 * (Linux vring_init(): "used = ALIGN(&avail->ring[num] + sizeof(u16), align)"). */
+	l->used = align_up(l->used_event + 2, align);
+	l->used_ring = l->used + 4;
+	l->avail_event = l->used_ring + USED_ELEM_SIZE * (size_t)num;
+	l->size = l->avail_event + 2;
+	return 0;
+}
+
+size_t amp_vring_size(uint32_t num, uint32_t align)
+{
+	struct amp_vring_layout l;
+
+	return amp_vring_layout(num, align, &l) ? 0 : l.size;
+}
+
+int vr_attach(struct amp_vring *vr, const struct amp_vring_config *cfg, enum amp_vring_role role)
+{
+	int err;
+
+	if (!vr || !cfg || !cfg->ring || !cfg->slots || !cfg->addr.ops || !cfg->addr.ops->find_da ||
+	    !cfg->addr.ops->find_va)
+		return -AMP_EINVAL;
+	/* The descriptor table needs 16-byte alignment (virtio v1.2 §2.7 alignment table). */
+	if ((uintptr_t)cfg->ring & 15u)
+		return -AMP_EINVAL;
+	err = amp_io_check(&cfg->io);
+	if (err)
+		return err;
+	memset(vr, 0, sizeof(*vr));
+	err = amp_vring_layout(cfg->num, cfg->align, &vr->layout);
+	if (err)
+		return err;
+	/* The used ring holds 32-bit fields and needs 4-byte alignment (same table); with a
+	 * smaller align, 18 * num + 6 leaves it 2 bytes off for every even num. */
+	if (vr->layout.used & 3u)
+		return -AMP_EINVAL;
+
+	vr->base = cfg->ring;
+	vr->desc = vr->base + vr->layout.desc;
+	vr->avail = vr->base + vr->layout.avail;
+	vr->used = vr->base + vr->layout.used;
+	vr->io = cfg->io;
+	vr->swap = amp_io_swaps(&cfg->io);
+	vr->addr = cfg->addr;
+	vr->slots = cfg->slots;
+	vr->notify = cfg->notify;
+	vr->notify_ctx = cfg->notify_ctx;
+	vr->id = cfg->id;
+	vr->mask = (uint16_t)(cfg->num - 1);
+	vr->role = (uint8_t)role;
+	vr->event_idx = !!(cfg->features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_F_EVENT_IDX));
+	vr->indirect = !!(cfg->features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_F_INDIRECT_DESC));
+	return 0;
+}
+
+/* The platform's window is checked again: a buggy translation must not widen the window. */
+void *vr_to_va_slow(struct amp_vring *vr, uint64_t da, size_t len)
+{
+	struct amp_mem_region w;
+
+	if (vr->addr.ops->find_da(vr->addr.ctx, da, len, &w) || !w.size ||
+	    !amp_region_contains_da(&w, da, len))
+		return NULL;
+	vr->win = w;
+	return (uint8_t *)w.va + (da - w.da);
+}
+
+int vr_to_da_slow(struct amp_vring *vr, const void *va, size_t len, uint64_t *da)
+{
+	struct amp_mem_region w;
+
+	if (vr->addr.ops->find_va(vr->addr.ctx, va, len, &w) || !w.size ||
+	    !amp_region_contains_va(&w, va, len))
+		return -AMP_EFAULT;
+	vr->win = w;
+	*da = w.da + (uint64_t)((uintptr_t)va - (uintptr_t)w.va);
+	return 0;
+}
+
+enum amp_vring_fault amp_vring_fault(const struct amp_vring *vr)
+{
+	return (enum amp_vring_fault)vr->fault;
+}
+
+const char *amp_vring_fault_name(enum amp_vring_fault fault)
+{
+	static const char *const names[AMP_VRING_FAULT_COUNT] = {
+		[AMP_VRING_FAULT_NONE] = "none",
+		[AMP_VRING_FAULT_USED_IDX] = "used idx ran ahead of the available buffers",
+		[AMP_VRING_FAULT_USED_ID_RANGE] = "used id out of range",
+		[AMP_VRING_FAULT_USED_ID_NOT_HEAD] = "used id is not an outstanding head",
+		[AMP_VRING_FAULT_USED_LEN] = "used len larger than the writable buffer",
+		[AMP_VRING_FAULT_AVAIL_IDX] = "avail idx exposes more than num buffers",
+		[AMP_VRING_FAULT_HEAD_RANGE] = "available head out of range",
+		[AMP_VRING_FAULT_DESC_REUSED] = "descriptor already in an outstanding chain",
+		[AMP_VRING_FAULT_NEXT_RANGE] = "next index out of range",
+		[AMP_VRING_FAULT_CHAIN_LENGTH] = "descriptor chain loops or is too long",
+		[AMP_VRING_FAULT_ADDR] = "buffer outside the shared window",
+		[AMP_VRING_FAULT_INDIRECT] = "invalid indirect descriptor",
+		[AMP_VRING_FAULT_ORDER] = "readable descriptor after a writable one",
+		[AMP_VRING_FAULT_LENGTH] = "chain length overflows 32 bits",
+	};
+
+	if ((unsigned int)fault >= AMP_VRING_FAULT_COUNT)
+		return "unknown";
+	return names[fault];
+}

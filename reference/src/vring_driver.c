@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Split ring, driver role: the side that owns the buffers (the remoteproc host).
+ *
+ * The driver trusts nothing it reads back from the ring. Its free list, chain links, tokens and
+ * buffer lengths live in the caller's local &struct amp_vring_slot array, so a device that
+ * scribbles over the descriptor table can neither redirect the free list nor make the driver
+ * return a token twice. The only values read from shared memory are used.idx, the used elements,
+ * and the device's suppression state, each validated before use.
+ */
+#include <string.h>
+
+#include "vring_internal.h"
+
+/* Linux (virtqueue_add_split) forces a notification after 65535 additions without one, since
+ * the 16-bit event-index arithmetic cannot tell 65536 additions from none. */
+#define MAX_UNSIGNALLED 0xffffu
+
+static void drv_reset_state(struct amp_vring *vr)
+{
+	uint32_t num = vr->layout.num;
+
+	for (uint32_t i = 0; i < num; i++) {
+		vr->slots[i].token = NULL;
+		vr->slots[i].writable_len = 0;
+		vr->slots[i].next = (uint16_t)(i + 1);
+		vr->slots[i].chain_len = 0;
+		vr->slots[i].state = SLOT_FREE;
+	}
+	vr->free_head = 0;
+	vr->free_tail = (uint16_t)(num - 1);
+	vr->num_free = num;
+	vr->own_idx = 0;
+	vr->published = 0;
+	vr->signalled = 0;
+	vr->peer_idx = 0;
+	vr->consumed = 0;
+	vr->flags_shadow = 0;
+	vr->notifications = true;
+	vr->fault = AMP_VRING_FAULT_NONE;
+}
+
+int amp_vring_drv_init(struct amp_vring *vr, const struct amp_vring_config *cfg)
+{
+	int err = vr_attach(vr, cfg, AMP_VRING_DRIVER);
+
+	if (err)
+		return err;
+	amp_vring_drv_reset(vr);
+	return 0;
+}
+
+void amp_vring_drv_reset(struct amp_vring *vr)
+{
+	/* Zero the whole ring as Linux rp_find_vq() does: the device may hold stale indices from
+	 * an earlier session and must see used.flags == 0 (v1.2 §2.7.10.1) and idx 0. */
+	amp_io_fill(&vr->io, vr->base, 0, vr->layout.size);
+	drv_reset_state(vr);
+}
+
+static AMP_ALWAYS_INLINE void write_desc(struct amp_vring *vr, bool swap, volatile uint8_t *dst,
+					 uint64_t da, uint32_t len, uint16_t flags, uint16_t next)
+{
+	uint8_t d[DESC_SIZE];
+	uint64_t a = amp_ring64(swap, da);
+	uint32_t l = amp_ring32(swap, len);
+	uint16_t f = amp_ring16(swap, flags);
+	uint16_t n = amp_ring16(swap, next);
+
+	/* One 16-byte store per descriptor: the device reads it only after the avail.idx that
+	 * covers it, so it need not be single-copy atomic, and the trace shows one event. */
+	memcpy(d, &a, 8);
+	memcpy(d + 8, &l, 4);
+	memcpy(d + 12, &f, 2);
+	memcpy(d + 14, &n, 2);
+	amp_store_bytes_if_changed(&vr->io, dst, d, sizeof(d));
+}
+
+/* Put @head in the next available ring slot and account for it; published later. */
+static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint16_t head)
+{
+	uint16_t pos = vr->own_idx;
+
+	vr->slots[head].avail_pos = pos;
+	vr->own_idx = (uint16_t)(pos + 1);
+	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
+	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= MAX_UNSIGNALLED))
+		amp_vring_drv_kick(vr);
+}
+
+static AMP_ALWAYS_INLINE int drv_add_buf(struct amp_vring *vr, void *va, uint32_t len,
+					 bool writable, void *token, bool swap)
+{
+	uint16_t head = vr->free_head;
+	struct amp_vring_slot *s = &vr->slots[head];
+	uint64_t da;
+
+	if (AMP_UNLIKELY(vr_broken(vr) || !vr->num_free || !token))
+		return vr_broken(vr) ? -AMP_EIO : token ? -AMP_ENOSPC : -AMP_EINVAL;
+	if (AMP_UNLIKELY(vr_to_da(vr, va, len, &da)))
+		return -AMP_EFAULT;
+
+	vr->free_head = s->next;
+	vr->num_free--;
+	s->token = token;
+	s->writable_len = writable ? len : 0;
+	s->chain_len = 1;
+	s->state = SLOT_HEAD;
+	write_desc(vr, swap, vr_desc(vr, head), da, len, writable ? AMP_VRING_DESC_F_WRITE : 0, 0);
+	expose_head(vr, swap, head);
+	return 0;
+}
+
+/* The hot paths are compiled once per byte order so the conversions fold away. */
+int amp_vring_drv_add_buf(struct amp_vring *vr, void *va, uint32_t len, bool writable, void *token)
+{
+	if (vr->swap)
+		return drv_add_buf(vr, va, len, writable, token, true);
+	return drv_add_buf(vr, va, len, writable, token, false);
+}
+
+int amp_vring_drv_add(struct amp_vring *vr, const struct amp_vring_sg *sg, unsigned int out,
+		      unsigned int in, void *token)
+{
+	uint32_t total = out + in;
+	uint64_t writable = 0;
+	uint16_t head, i;
+
+	if (vr_broken(vr))
+		return -AMP_EIO;
+	if (!token || !sg || !total || total < out)
+		return -AMP_EINVAL;
+	if (total > vr->num_free)
+		return -AMP_ENOSPC;
+
+	/* Walk the free list without committing: on an error nothing changes, and the
+	 * descriptors already written are free ones the device cannot see. */
+	head = i = vr->free_head;
+	for (uint32_t k = 0; k < total; k++) {
+		bool more = k + 1 < total;
+		uint16_t next = vr->slots[i].next;
+		uint64_t da;
+
+		if (vr_to_da(vr, sg[k].va, sg[k].len, &da))
+			return -AMP_EFAULT;
+		if (k >= out)
+			writable += sg[k].len;
+		/* Device-writable descriptors come after the readable ones (v1.2 §2.7.4.2). */
+		write_desc(vr, vr->swap, vr_desc(vr, i), da, sg[k].len,
+			   (uint16_t)((k >= out ? AMP_VRING_DESC_F_WRITE : 0) |
+				      (more ? AMP_VRING_DESC_F_NEXT : 0)),
+			   more ? next : 0);
+		i = next;
+	}
+	if (writable > UINT32_MAX)
+		return -AMP_EINVAL;
+
+	/* The free list is in chain order, so slots[].next of the chain members already links
+	 * the chain; only the head and the free list need updating. */
+	vr->free_head = i;
+	vr->num_free -= total;
+	vr->slots[head].token = token;
+	vr->slots[head].writable_len = (uint32_t)writable;
+	vr->slots[head].chain_len = (uint16_t)total;
+	vr->slots[head].state = SLOT_HEAD;
+	expose_head(vr, vr->swap, head);
+	return 0;
+}
+
+int amp_vring_drv_add_indirect(struct amp_vring *vr, const struct amp_vring_sg *sg,
+			       unsigned int out, unsigned int in, void *table, void *token)
+{
+	uint32_t total = out + in;
+	uint64_t writable = 0, table_da;
+	volatile uint8_t *t = table;
+	struct amp_vring_slot *s;
+	uint16_t head;
+
+	if (vr_broken(vr))
+		return -AMP_EIO;
+	if (!vr->indirect)
+		return -AMP_ENOTSUP;
+	if (!token || !sg || !table || !total || total < out || total > AMP_VRING_MAX_NUM ||
+	    ((uintptr_t)table & 15u))
+		return -AMP_EINVAL;
+	if (!vr->num_free)
+		return -AMP_ENOSPC;
+	if (vr_to_da(vr, table, (size_t)total * DESC_SIZE, &table_da))
+		return -AMP_EFAULT;
+
+	for (uint32_t k = 0; k < total; k++) {
+		bool more = k + 1 < total;
+		uint64_t da;
+
+		if (vr_to_da(vr, sg[k].va, sg[k].len, &da))
+			return -AMP_EFAULT;
+		if (k >= out)
+			writable += sg[k].len;
+		/* Inside a table, next indexes the table (v1.2 §2.7.5.3.2). */
+		write_desc(vr, vr->swap, t + (size_t)k * DESC_SIZE, da, sg[k].len,
+			   (uint16_t)((k >= out ? AMP_VRING_DESC_F_WRITE : 0) |
+				      (more ? AMP_VRING_DESC_F_NEXT : 0)),
+			   more ? (uint16_t)(k + 1) : 0);
+	}
+	if (writable > UINT32_MAX)
+		return -AMP_EINVAL;
+
+	head = vr->free_head;
+	s = &vr->slots[head];
+	vr->free_head = s->next;
+	vr->num_free--;
+	s->token = token;
+	s->writable_len = (uint32_t)writable;
+	s->chain_len = 1;
+	s->state = SLOT_HEAD;
+	write_desc(vr, vr->swap, vr_desc(vr, head), table_da, total * DESC_SIZE,
+		   AMP_VRING_DESC_F_INDIRECT, 0);
+	expose_head(vr, vr->swap, head);
+	return 0;
+}
+
+void amp_vring_drv_publish(struct amp_vring *vr)
+{
+	if (vr->own_idx == vr->published)
+		return;
+	/* Descriptors and ring entries before the index that exposes them (v1.2 §2.7.13.3.1,
+	 * Linux virtqueue_add_split(): "Descriptors and available array need to be set before we
+	 * expose the new available array entries"). */
+	amp_barrier(&vr->io, AMP_BARRIER_WRITE);
+	amp_store16(&vr->io, vr->swap, vr_avail_idx(vr), vr->own_idx);
+	vr->published = vr->own_idx;
+}
+
+bool amp_vring_drv_kick_prepare(struct amp_vring *vr)
+{
+	uint16_t old = vr->signalled, new_idx = vr->published;
+
+	if (vr_broken(vr) || old == new_idx)
+		return false;
+	vr->signalled = new_idx;
+	/* The avail.idx store must be visible before we read the device's suppression state:
+	 * otherwise the device can read the old idx and enable notifications while we read the
+	 * old suppression and skip the kick, and both wait forever (v1.2 §2.7.13.4.1). */
+	amp_barrier(&vr->io, AMP_BARRIER_FULL);
+	if (vr->event_idx)
+		return need_event(amp_load16(vr->swap, vr_avail_event(vr)), new_idx, old);
+	return !(amp_load16(vr->swap, vr_used_flags(vr)) & AMP_VRING_USED_F_NO_NOTIFY);
+}
+
+bool amp_vring_drv_kick(struct amp_vring *vr)
+{
+	amp_vring_drv_publish(vr);
+	if (!amp_vring_drv_kick_prepare(vr))
+		return false;
+	if (vr->notify)
+		vr->notify(vr->notify_ctx, vr);
+	return true;
+}
+
+/*
+ * Return the chain headed by @head to the tail of the free list; its links are our own copy.
+ *
+ * First in, first out: when the device completes in order, as rpmsg devices do, ring position p
+ * then always gets descriptor p mod num, so the available ring entries (and the descriptors of
+ * buffers posted again) keep their values lap after lap and need not be stored again.
+ */
+static AMP_ALWAYS_INLINE void free_chain(struct amp_vring *vr, uint16_t head)
+{
+	struct amp_vring_slot *s = &vr->slots[head];
+	uint16_t last = head;
+
+	for (uint16_t n = 1; n < s->chain_len; n++)
+		last = vr->slots[last].next;
+	if (vr->num_free)
+		vr->slots[vr->free_tail].next = head;
+	else
+		vr->free_head = head;
+	vr->free_tail = last;
+	vr->num_free += s->chain_len;
+	s->state = SLOT_FREE;
+	s->token = NULL;
+}
+
+/* Read used.idx once and validate how far it moved; 0, -AMP_EAGAIN or a fault. */
+static __attribute__((noinline)) int drv_refresh_used(struct amp_vring *vr)
+{
+	uint16_t idx = amp_load16(vr->swap, vr_used_idx(vr));
+
+	if (idx == vr->consumed)
+		return -AMP_EAGAIN;
+	/* The index before the elements it covers (v1.2 §2.7.14, Linux virtio_rmb()). */
+	amp_barrier(&vr->io, AMP_BARRIER_READ);
+	/* The device can only return what was published and not yet collected; anything else,
+	 * including a used.idx that went backwards, is a protocol violation (DEV-002). */
+	if ((uint16_t)(idx - vr->consumed) > (uint16_t)(vr->published - vr->consumed))
+		return vr_break(vr, AMP_VRING_FAULT_USED_IDX);
+	vr->peer_idx = idx;
+	return 0;
+}
+
+static AMP_ALWAYS_INLINE int drv_get_used(struct amp_vring *vr, uint32_t *len, void **token,
+					  bool swap)
+{
+	uint16_t consumed = vr->consumed;
+	volatile uint8_t *elem;
+	struct amp_vring_slot *s;
+	uint32_t id, ulen;
+
+	if (consumed == vr->peer_idx) {
+		int err;
+
+		if (vr_broken(vr))
+			return -AMP_EIO;
+		err = drv_refresh_used(vr);
+		if (err)
+			return err;
+	}
+
+	elem = vr_used_elem(vr, consumed);
+	id = amp_load32(swap, elem);
+	ulen = amp_load32(swap, elem + 4);
+	if (AMP_UNLIKELY(id >= vr->layout.num))
+		return vr_break(vr, AMP_VRING_FAULT_USED_ID_RANGE);
+	s = &vr->slots[id];
+	/* Outstanding and published: a head queued after the last avail.idx store is invisible
+	 * to a correct device, so returning it is as wrong as returning a free one. */
+	if (AMP_UNLIKELY(s->state != SLOT_HEAD || (uint16_t)(s->avail_pos - vr->published) <
+							  (uint16_t)(vr->own_idx - vr->published)))
+		return vr_break(vr, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
+	if (AMP_UNLIKELY(ulen > s->writable_len))
+		return vr_break(vr, AMP_VRING_FAULT_USED_LEN);
+
+	if (len)
+		*len = ulen;
+	if (token)
+		*token = s->token;
+	free_chain(vr, (uint16_t)id);
+	vr->consumed = ++consumed;
+
+	if (vr->event_idx && vr->notifications) {
+		/* Ask for a notification at the next used buffer; the full barrier makes this
+		 * visible before we look at used.idx again (Linux virtio_store_mb()). */
+		amp_store16(&vr->io, swap, vr_used_event(vr), consumed);
+		amp_barrier(&vr->io, AMP_BARRIER_FULL);
+	}
+	return 0;
+}
+
+int amp_vring_drv_get_used(struct amp_vring *vr, uint32_t *len, void **token)
+{
+	if (vr->swap)
+		return drv_get_used(vr, len, token, true);
+	return drv_get_used(vr, len, token, false);
+}
+
+bool amp_vring_drv_has_used(struct amp_vring *vr)
+{
+	if (vr_broken(vr) || vr->consumed != vr->peer_idx)
+		return true;
+	return amp_load16(vr->swap, vr_used_idx(vr)) != vr->consumed;
+}
+
+void amp_vring_drv_disable_cb(struct amp_vring *vr)
+{
+	if (!vr->notifications)
+		return;
+	vr->notifications = false;
+	if (vr->event_idx) {
+		/* An event index one behind what we collected is crossed only after 65535 more
+		 * used buffers, which is as close to "never" as the field can say. */
+		amp_store16(&vr->io, vr->swap, vr_used_event(vr), (uint16_t)(vr->consumed - 1));
+	} else {
+		vr->flags_shadow |= AMP_VRING_AVAIL_F_NO_INTERRUPT;
+		amp_store16(&vr->io, vr->swap, vr_avail_flags(vr), vr->flags_shadow);
+	}
+}
+
+bool amp_vring_drv_enable_cb(struct amp_vring *vr)
+{
+	vr->notifications = true;
+	if (vr->event_idx) {
+		amp_store16(&vr->io, vr->swap, vr_used_event(vr), vr->consumed);
+	} else if (vr->flags_shadow & AMP_VRING_AVAIL_F_NO_INTERRUPT) {
+		vr->flags_shadow &= (uint16_t)~AMP_VRING_AVAIL_F_NO_INTERRUPT;
+		amp_store16(&vr->io, vr->swap, vr_avail_flags(vr), vr->flags_shadow);
+	}
+	/* The request must be visible before we re-check used.idx; a buffer returned in
+	 * between is either seen here or notified (Linux virtqueue_enable_cb + virtqueue_poll). */
+	amp_barrier(&vr->io, AMP_BARRIER_FULL);
+	return amp_vring_drv_has_used(vr);
+}
+
+void *amp_vring_drv_detach_unused(struct amp_vring *vr)
+{
+	for (uint32_t i = 0; i < vr->layout.num; i++) {
+		void *token = vr->slots[i].token;
+
+		if (vr->slots[i].state != SLOT_HEAD)
+			continue;
+		free_chain(vr, (uint16_t)i);
+		return token;
+	}
+	return NULL;
+}
