@@ -116,8 +116,9 @@ static void stream_device(struct job *j)
 		r = amp_vring_dev_add_used(vr, chain.head, 0);
 		if (r)
 			die("stream add_used", r);
-		n++;
-		if (!j->batched || n % BATCH == 0)
+		/* Buffers go back per poll pass (and every BATCH): "unbatched" is the sender
+		 * publishing avail.idx per message, as in the prototype the targets come from. */
+		if (++n % BATCH == 0)
 			amp_vring_dev_publish(vr);
 	}
 	amp_vring_dev_publish(vr);

@@ -107,6 +107,91 @@ int vr_to_da_slow(struct amp_vring *vr, const void *va, size_t len, uint64_t *da
 	return 0;
 }
 
+/*
+ * Publish everything queued: a write barrier, then our index. Descriptors, ring entries, used
+ * elements and buffer contents must be visible before the index that covers them (v1.2
+ * §2.7.13.3.1 for the driver, §2.7.8.2 for the device; Linux virtqueue_add_split():
+ * "Descriptors and available array need to be set before we expose the new available array
+ * entries").
+ */
+void vr_publish(struct amp_vring *vr)
+{
+	if (vr->own_idx == vr->published)
+		return;
+	amp_barrier(&vr->io, AMP_BARRIER_WRITE);
+	amp_store16(&vr->io, vr->swap, vr_own_idx(vr), vr->own_idx);
+	vr->published = vr->own_idx;
+}
+
+/*
+ * Does the peer want a notification for what was published since the last decision? A full
+ * barrier first: our index store must be visible before we read the peer's suppression state,
+ * or the peer can read our old index and ask for a notification while we read its old
+ * suppression and skip it, and both wait forever (v1.2 §2.7.13.4.1, §2.7.7.2).
+ */
+bool vr_kick_prepare(struct amp_vring *vr)
+{
+	uint16_t old = vr->signalled, new_idx = vr->published;
+
+	if (vr_broken(vr) || old == new_idx)
+		return false;
+	vr->signalled = new_idx;
+	amp_barrier(&vr->io, AMP_BARRIER_FULL);
+	if (vr->event_idx)
+		return need_event(amp_load16(vr->swap, vr_peer_event(vr)), new_idx, old);
+	return !(amp_load16(vr->swap, vr_peer_flags(vr)) & FLAG_NO_NOTIFICATION);
+}
+
+bool vr_kick(struct amp_vring *vr)
+{
+	vr_publish(vr);
+	if (!vr_kick_prepare(vr))
+		return false;
+	if (vr->notify)
+		vr->notify(vr->notify_ctx, vr);
+	return true;
+}
+
+bool vr_has_pending(struct amp_vring *vr)
+{
+	if (vr_broken(vr) || vr->consumed != vr->peer_idx)
+		return true;
+	return amp_load16(vr->swap, vr_peer_idx(vr)) != vr->consumed;
+}
+
+void vr_disable_notifications(struct amp_vring *vr)
+{
+	if (!vr->notifications)
+		return;
+	vr->notifications = false;
+	if (vr->event_idx) {
+		/* An event index one behind what we consumed is crossed only after 65535 more
+		 * entries, which is as close to "never" as the field can say. */
+		amp_store16(&vr->io, vr->swap, vr_own_event(vr), (uint16_t)(vr->consumed - 1));
+	} else {
+		vr->flags_shadow |= FLAG_NO_NOTIFICATION;
+		amp_store16(&vr->io, vr->swap, vr_own_flags(vr), vr->flags_shadow);
+	}
+}
+
+/*
+ * Ask for a notification at the next entry, then look again: the request must be visible before
+ * the re-check (full barrier), so work that arrived in between is either seen here or notified
+ * (Linux virtqueue_enable_cb() + virtqueue_poll()).
+ */
+bool vr_enable_notifications(struct amp_vring *vr)
+{
+	vr->notifications = true;
+	if (vr->event_idx) {
+		amp_store16(&vr->io, vr->swap, vr_own_event(vr), vr->consumed);
+	} else if (vr->flags_shadow & FLAG_NO_NOTIFICATION) {
+		vr->flags_shadow &= (uint16_t)~FLAG_NO_NOTIFICATION;
+		amp_store16(&vr->io, vr->swap, vr_own_flags(vr), vr->flags_shadow);
+	}
+	amp_barrier(&vr->io, AMP_BARRIER_FULL);
+	return vr_has_pending(vr);
+}
+
 enum amp_vring_fault amp_vring_fault(const struct amp_vring *vr)
 {
 	return (enum amp_vring_fault)vr->fault;

@@ -14,6 +14,33 @@
  * size, v1.0 §2.4.5.3.1). */
 #define MAX_INDIRECT_ENTRIES AMP_VRING_MAX_NUM
 
+/* How many chains ahead of the one taken the device prefetches the buffer of. */
+#define PREFETCH_AHEAD 6
+
+/*
+ * Start fetching the buffer of the chain @PREFETCH_AHEAD positions ahead, when the driver has
+ * already published it. A message's buffer was written by the other core, so reading it costs a
+ * cache-line transfer; issued one by one as each chain is taken, those transfers overlap only as
+ * far as the out-of-order window reaches. A prefetch is a hint: it never faults, and only
+ * addresses inside the shared window are used.
+ */
+static AMP_ALWAYS_INLINE void prefetch_ahead(struct amp_vring *vr, uint16_t consumed, bool swap)
+{
+	uint16_t head;
+	const volatile uint8_t *d;
+	void *va;
+
+	if ((uint16_t)(vr->peer_idx - consumed) <= PREFETCH_AHEAD)
+		return;
+	head = amp_load16(swap, vr_avail_entry(vr, (uint16_t)(consumed + PREFETCH_AHEAD)));
+	if (head >= vr->layout.num)
+		return;
+	d = vr_desc(vr, head);
+	va = vr_to_va(vr, amp_load64(swap, d), 1);
+	if (va)
+		__builtin_prefetch(va);
+}
+
 static void dev_reset_state(struct amp_vring *vr)
 {
 	for (uint32_t i = 0; i < vr->layout.num; i++) {
@@ -269,6 +296,7 @@ static AMP_ALWAYS_INLINE int dev_get_avail(struct amp_vring *vr, struct amp_vrin
 	}
 	vr->consumed = ++consumed;
 	vr->held++;
+	prefetch_ahead(vr, consumed, swap);
 
 	if (vr->event_idx && vr->notifications) {
 		/* Ask to be notified when the driver adds past what we took. */
@@ -287,9 +315,7 @@ int amp_vring_dev_get_avail(struct amp_vring *vr, struct amp_vring_chain *chain)
 
 bool amp_vring_dev_has_avail(struct amp_vring *vr)
 {
-	if (vr_broken(vr) || vr->consumed != vr->peer_idx)
-		return true;
-	return amp_load16(vr->swap, vr_avail_idx(vr)) != vr->consumed;
+	return vr_has_pending(vr);
 }
 
 static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, uint32_t len,
@@ -327,7 +353,7 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 	amp_store_bytes_if_changed(&vr->io, vr_used_elem(vr, pos), elem, sizeof(elem));
 	/* As on the driver side: 65536 unsignalled buffers would look like none. */
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= 0xffffu))
-		amp_vring_dev_kick(vr);
+		vr_kick(vr);
 	return 0;
 }
 
@@ -340,64 +366,25 @@ int amp_vring_dev_add_used(struct amp_vring *vr, uint16_t head, uint32_t len)
 
 void amp_vring_dev_publish(struct amp_vring *vr)
 {
-	if (vr->own_idx == vr->published)
-		return;
-	/* Buffer contents and used elements before the index that covers them (v1.2
-	 * §2.7.8.2: "MUST set len prior to updating the used idx"). */
-	amp_barrier(&vr->io, AMP_BARRIER_WRITE);
-	amp_store16(&vr->io, vr->swap, vr_used_idx(vr), vr->own_idx);
-	vr->published = vr->own_idx;
+	vr_publish(vr);
 }
 
 bool amp_vring_dev_kick_prepare(struct amp_vring *vr)
 {
-	uint16_t old = vr->signalled, new_idx = vr->published;
-
-	if (vr_broken(vr) || old == new_idx)
-		return false;
-	vr->signalled = new_idx;
-	/* used.idx visible before reading the driver's suppression state (v1.2 §2.7.7.2). */
-	amp_barrier(&vr->io, AMP_BARRIER_FULL);
-	if (vr->event_idx)
-		return need_event(amp_load16(vr->swap, vr_used_event(vr)), new_idx, old);
-	return !(amp_load16(vr->swap, vr_avail_flags(vr)) & AMP_VRING_AVAIL_F_NO_INTERRUPT);
+	return vr_kick_prepare(vr);
 }
 
 bool amp_vring_dev_kick(struct amp_vring *vr)
 {
-	amp_vring_dev_publish(vr);
-	if (!amp_vring_dev_kick_prepare(vr))
-		return false;
-	if (vr->notify)
-		vr->notify(vr->notify_ctx, vr);
-	return true;
+	return vr_kick(vr);
 }
 
 void amp_vring_dev_disable_notify(struct amp_vring *vr)
 {
-	if (!vr->notifications)
-		return;
-	vr->notifications = false;
-	if (vr->event_idx) {
-		/* One behind what we took: crossed only after 65535 more additions. */
-		amp_store16(&vr->io, vr->swap, vr_avail_event(vr), (uint16_t)(vr->consumed - 1));
-	} else {
-		vr->flags_shadow |= AMP_VRING_USED_F_NO_NOTIFY;
-		amp_store16(&vr->io, vr->swap, vr_used_flags(vr), vr->flags_shadow);
-	}
+	vr_disable_notifications(vr);
 }
 
 bool amp_vring_dev_enable_notify(struct amp_vring *vr)
 {
-	vr->notifications = true;
-	if (vr->event_idx) {
-		amp_store16(&vr->io, vr->swap, vr_avail_event(vr), vr->consumed);
-	} else if (vr->flags_shadow & AMP_VRING_USED_F_NO_NOTIFY) {
-		vr->flags_shadow &= (uint16_t)~AMP_VRING_USED_F_NO_NOTIFY;
-		amp_store16(&vr->io, vr->swap, vr_used_flags(vr), vr->flags_shadow);
-	}
-	/* The request before the re-check of avail.idx, so a buffer added in between is either
-	 * seen now or notified. */
-	amp_barrier(&vr->io, AMP_BARRIER_FULL);
-	return amp_vring_dev_has_avail(vr);
+	return vr_enable_notifications(vr);
 }

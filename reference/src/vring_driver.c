@@ -85,7 +85,7 @@ static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint1
 	vr->own_idx = (uint16_t)(pos + 1);
 	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= MAX_UNSIGNALLED))
-		amp_vring_drv_kick(vr);
+		vr_kick(vr);
 }
 
 static AMP_ALWAYS_INLINE int drv_add_buf(struct amp_vring *vr, void *va, uint32_t len,
@@ -221,40 +221,17 @@ int amp_vring_drv_add_indirect(struct amp_vring *vr, const struct amp_vring_sg *
 
 void amp_vring_drv_publish(struct amp_vring *vr)
 {
-	if (vr->own_idx == vr->published)
-		return;
-	/* Descriptors and ring entries before the index that exposes them (v1.2 §2.7.13.3.1,
-	 * Linux virtqueue_add_split(): "Descriptors and available array need to be set before we
-	 * expose the new available array entries"). */
-	amp_barrier(&vr->io, AMP_BARRIER_WRITE);
-	amp_store16(&vr->io, vr->swap, vr_avail_idx(vr), vr->own_idx);
-	vr->published = vr->own_idx;
+	vr_publish(vr);
 }
 
 bool amp_vring_drv_kick_prepare(struct amp_vring *vr)
 {
-	uint16_t old = vr->signalled, new_idx = vr->published;
-
-	if (vr_broken(vr) || old == new_idx)
-		return false;
-	vr->signalled = new_idx;
-	/* The avail.idx store must be visible before we read the device's suppression state:
-	 * otherwise the device can read the old idx and enable notifications while we read the
-	 * old suppression and skip the kick, and both wait forever (v1.2 §2.7.13.4.1). */
-	amp_barrier(&vr->io, AMP_BARRIER_FULL);
-	if (vr->event_idx)
-		return need_event(amp_load16(vr->swap, vr_avail_event(vr)), new_idx, old);
-	return !(amp_load16(vr->swap, vr_used_flags(vr)) & AMP_VRING_USED_F_NO_NOTIFY);
+	return vr_kick_prepare(vr);
 }
 
 bool amp_vring_drv_kick(struct amp_vring *vr)
 {
-	amp_vring_drv_publish(vr);
-	if (!amp_vring_drv_kick_prepare(vr))
-		return false;
-	if (vr->notify)
-		vr->notify(vr->notify_ctx, vr);
-	return true;
+	return vr_kick(vr);
 }
 
 /*
@@ -355,39 +332,17 @@ int amp_vring_drv_get_used(struct amp_vring *vr, uint32_t *len, void **token)
 
 bool amp_vring_drv_has_used(struct amp_vring *vr)
 {
-	if (vr_broken(vr) || vr->consumed != vr->peer_idx)
-		return true;
-	return amp_load16(vr->swap, vr_used_idx(vr)) != vr->consumed;
+	return vr_has_pending(vr);
 }
 
 void amp_vring_drv_disable_cb(struct amp_vring *vr)
 {
-	if (!vr->notifications)
-		return;
-	vr->notifications = false;
-	if (vr->event_idx) {
-		/* An event index one behind what we collected is crossed only after 65535 more
-		 * used buffers, which is as close to "never" as the field can say. */
-		amp_store16(&vr->io, vr->swap, vr_used_event(vr), (uint16_t)(vr->consumed - 1));
-	} else {
-		vr->flags_shadow |= AMP_VRING_AVAIL_F_NO_INTERRUPT;
-		amp_store16(&vr->io, vr->swap, vr_avail_flags(vr), vr->flags_shadow);
-	}
+	vr_disable_notifications(vr);
 }
 
 bool amp_vring_drv_enable_cb(struct amp_vring *vr)
 {
-	vr->notifications = true;
-	if (vr->event_idx) {
-		amp_store16(&vr->io, vr->swap, vr_used_event(vr), vr->consumed);
-	} else if (vr->flags_shadow & AMP_VRING_AVAIL_F_NO_INTERRUPT) {
-		vr->flags_shadow &= (uint16_t)~AMP_VRING_AVAIL_F_NO_INTERRUPT;
-		amp_store16(&vr->io, vr->swap, vr_avail_flags(vr), vr->flags_shadow);
-	}
-	/* The request must be visible before we re-check used.idx; a buffer returned in
-	 * between is either seen here or notified (Linux virtqueue_enable_cb + virtqueue_poll). */
-	amp_barrier(&vr->io, AMP_BARRIER_FULL);
-	return amp_vring_drv_has_used(vr);
+	return vr_enable_notifications(vr);
 }
 
 void *amp_vring_drv_detach_unused(struct amp_vring *vr)

@@ -67,6 +67,45 @@ static inline volatile uint8_t *vr_avail_event(const struct amp_vring *vr)
 }
 
 /*
+ * The index, flags and event fields as seen from one side: "own" fields this side writes, "peer"
+ * fields the other side writes. The driver owns avail.idx, avail.flags and used_event; the
+ * device owns used.idx, used.flags and avail_event.
+ */
+static inline volatile uint8_t *vr_own_idx(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_avail_idx(vr) : vr_used_idx(vr);
+}
+
+static inline volatile uint8_t *vr_peer_idx(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_used_idx(vr) : vr_avail_idx(vr);
+}
+
+static inline volatile uint8_t *vr_own_flags(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_avail_flags(vr) : vr_used_flags(vr);
+}
+
+static inline volatile uint8_t *vr_peer_flags(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_used_flags(vr) : vr_avail_flags(vr);
+}
+
+static inline volatile uint8_t *vr_own_event(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_used_event(vr) : vr_avail_event(vr);
+}
+
+static inline volatile uint8_t *vr_peer_event(const struct amp_vring *vr)
+{
+	return vr->role == AMP_VRING_DRIVER ? vr_avail_event(vr) : vr_used_event(vr);
+}
+
+/* Bit 0 of either flags word says "do not notify me": VRING_AVAIL_F_NO_INTERRUPT in avail.flags
+ * (driver to device), VRING_USED_F_NO_NOTIFY in used.flags (device to driver). */
+#define FLAG_NO_NOTIFICATION 1u
+
+/*
  * need_event() - did moving an index from @old to @new cross the event index @ev?
  *
  * virtio v1.2 §2.7.7.2 / Linux vring_need_event(): notify iff ev lies in [old, new), computed
@@ -115,6 +154,14 @@ static inline int vr_to_da(struct amp_vring *vr, const void *va, size_t len, uin
 	}
 	return vr_to_da_slow(vr, va, len, da);
 }
+
+/* Role-independent halves of the public functions; see vring.c. */
+void vr_publish(struct amp_vring *vr);
+bool vr_kick_prepare(struct amp_vring *vr);
+bool vr_kick(struct amp_vring *vr);
+void vr_disable_notifications(struct amp_vring *vr);
+bool vr_enable_notifications(struct amp_vring *vr);
+bool vr_has_pending(struct amp_vring *vr);
 
 int vr_attach(struct amp_vring *vr, const struct amp_vring_config *cfg, enum amp_vring_role role);
 
