@@ -7,8 +7,8 @@
  * The committed seeds in fixtures/fuzz/ are this program's output (regenerate them after
  * changing an input format: cc -std=c11 make_seeds.c -o make_seeds && ./make_seeds
  * ../../fixtures/fuzz). Each seed is one session in the input format described at the top of
- * fuzz_vring_device.c / fuzz_vring_driver.c: a 15-byte header, the initial contents, then
- * operations. The operation codes below must match enum op in those files.
+ * fuzz_common.h: a 15-byte header, the initial contents, then operations. The operation codes
+ * below must match enum op in fuzz_vring_device.c / fuzz_vring_driver.c.
  *
  * Device seeds: a valid single-buffer session, a chain, an indirect table, event-idx, a
  * big-endian ring at the top of the address space, the index wrap, and one session per hostile

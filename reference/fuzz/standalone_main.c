@@ -9,7 +9,7 @@
  *   cd reference
  *   gcc -std=c11 -DAMP_FUZZ_STANDALONE -fsanitize=address,undefined -Iinclude -Isrc
  *       src/addr.c src/error.c src/io.c src/vring.c src/vring_driver.c src/vring_device.c
- *       fuzz/fuzz_vring_device.c fuzz/standalone_main.c -o replay_device
+ *       fuzz/fuzz_vring_device.c fuzz/fuzz_common.c fuzz/standalone_main.c -o replay_device
  *   ./replay_device ../fixtures/fuzz/vring_device crash-1234...
  *
  * Exits 0 when every input ran; an invariant violation in a target aborts the process.
