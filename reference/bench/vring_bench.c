@@ -125,58 +125,50 @@ static void stream_device(struct job *j)
 }
 
 /*
- * Free transmit buffers, reused first in, first out: the order the device returns them, as
- * Linux rpmsg reclaims its transmit buffers.
+ * Transmit buffers are used round robin. The device returns them in the order it took them
+ * (what every rpmsg device does, and what Linux's transmit-buffer reclaim relies on), so the
+ * next free buffer is known; each returned token is checked against it.
  */
-struct buf_fifo {
-	uint8_t *buf[NUM];
-	uint32_t head;
-	uint32_t count;
+struct buf_cycle {
+	struct ring_pair *rp;
+	uint64_t sent;      /* buffers handed out */
+	uint64_t reclaimed; /* buffers back from the used ring */
 };
 
-static void fifo_put(struct buf_fifo *f, uint8_t *buf)
-{
-	f->buf[(f->head + f->count++) % NUM] = buf;
-}
-
-static uint8_t *fifo_get(struct buf_fifo *f)
-{
-	uint8_t *buf = f->buf[f->head];
-
-	f->head = (f->head + 1) % NUM;
-	f->count--;
-	return buf;
-}
-
-/* Fill @f from the used ring until it holds at least one buffer. */
-static void reclaim(struct amp_vring *vr, struct buf_fifo *f)
+/* Collect returned buffers until at least one is free. */
+static void reclaim(struct amp_vring *vr, struct buf_cycle *c)
 {
 	void *token;
 	int r;
 
-	while (!f->count) {
-		while ((r = amp_vring_drv_get_used(vr, NULL, &token)) == 0)
-			fifo_put(f, token);
+	while (c->sent - c->reclaimed == NUM) {
+		while ((r = amp_vring_drv_get_used(vr, NULL, &token)) == 0) {
+			if (token != ring_pair_buf(c->rp, (uint32_t)(c->reclaimed++ % NUM)))
+				die("buffer returned out of order", -AMP_EPROTO);
+		}
 		if (r != -AMP_EAGAIN)
 			die("reclaim", r);
 	}
 }
 
+static uint8_t *next_buf(struct buf_cycle *c)
+{
+	return ring_pair_buf(c->rp, (uint32_t)(c->sent++ % NUM));
+}
+
 static void stream_driver(struct job *j)
 {
 	struct amp_vring *vr = &j->tx->drv;
-	struct buf_fifo free_bufs = {.count = 0};
+	struct buf_cycle bufs = {.rp = j->tx};
 	uint8_t local[BUF_SIZE];
 	int r;
 
 	memset(local, 0x5a, sizeof(local));
-	for (uint32_t i = 0; i < NUM; i++)
-		fifo_put(&free_bufs, ring_pair_buf(j->tx, i));
 	for (uint64_t i = 0; i < j->count; i++) {
 		uint8_t *buf;
 
-		reclaim(vr, &free_bufs);
-		buf = fifo_get(&free_bufs);
+		reclaim(vr, &bufs);
+		buf = next_buf(&bufs);
 		memcpy(local, &i, sizeof(i));
 		memcpy(buf, local, j->payload);
 		r = amp_vring_drv_add_buf(vr, buf, j->payload, false, buf);
@@ -233,15 +225,15 @@ static void echo_device(struct job *j)
 }
 
 /* Send request @i from a free transmit buffer. */
-static void echo_send(struct job *j, struct buf_fifo *free_tx, uint64_t i)
+static void echo_send(struct job *j, struct buf_cycle *tx_bufs, uint64_t i)
 {
 	struct amp_vring *tx = &j->tx->drv;
 	uint8_t local[BUF_SIZE];
 	uint8_t *buf;
 	int r;
 
-	reclaim(tx, free_tx);
-	buf = fifo_get(free_tx);
+	reclaim(tx, tx_bufs);
+	buf = next_buf(tx_bufs);
 	memset(local, 0xa5, j->payload);
 	memcpy(local, &i, sizeof(i));
 	memcpy(buf, local, j->payload);
@@ -254,13 +246,11 @@ static void echo_send(struct job *j, struct buf_fifo *free_tx, uint64_t i)
 static void echo_driver(struct job *j)
 {
 	struct amp_vring *rx = &j->rx->drv;
-	struct buf_fifo free_tx = {.count = 0};
+	struct buf_cycle tx_bufs = {.rp = j->tx};
 	uint8_t local[BUF_SIZE];
 	int r;
 
-	for (uint32_t i = 0; i < NUM; i++)
-		fifo_put(&free_tx, ring_pair_buf(j->tx, i));
-	echo_send(j, &free_tx, 0);
+	echo_send(j, &tx_bufs, 0);
 	for (uint64_t i = 0; i < j->count; i++) {
 		void *token;
 		uint32_t len;
@@ -275,7 +265,7 @@ static void echo_driver(struct job *j)
 		if (len != j->payload || got != i)
 			die("echo reply", -AMP_EBADMSG);
 		if (i + 1 < j->count)
-			echo_send(j, &free_tx, i + 1);
+			echo_send(j, &tx_bufs, i + 1);
 		/* Re-post the receive buffer, as rpmsg does after each message, once the next
 		 * request is out: its stores would otherwise be ordered before the request's. */
 		r = amp_vring_drv_add_buf(rx, token, BUF_SIZE, true, token);

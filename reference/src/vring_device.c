@@ -45,9 +45,9 @@ static void dev_reset_state(struct amp_vring *vr)
 {
 	for (uint32_t i = 0; i < vr->layout.num; i++) {
 		vr->slots[i].token = NULL;
-		vr->slots[i].writable_len = 0;
+		vr->slots[i].chain.writable_len = 0;
 		vr->slots[i].next = 0;
-		vr->slots[i].chain_len = 0;
+		vr->slots[i].chain.chain_len = 0;
 		vr->slots[i].state = SLOT_FREE;
 	}
 	vr->own_idx = 0;
@@ -217,8 +217,8 @@ static __attribute__((noinline)) int walk_chain(struct amp_vring *vr, uint16_t h
 		vr->slots[i].state = n ? SLOT_BODY : SLOT_HEAD;
 		i = vr->slots[i].next;
 	}
-	vr->slots[head].chain_len = ring_descs;
-	vr->slots[head].writable_len = (uint32_t)w.writable;
+	vr->slots[head].chain.chain_len = ring_descs;
+	vr->slots[head].chain.writable_len = (uint32_t)w.writable;
 	chain->count = w.count;
 	chain->readable_len = (uint32_t)w.readable;
 	chain->writable_len = (uint32_t)w.writable;
@@ -281,12 +281,12 @@ static AMP_ALWAYS_INLINE int dev_get_avail(struct amp_vring *vr, struct amp_vrin
 		if (AMP_UNLIKELY(!va))
 			return vr_break(vr, AMP_VRING_FAULT_ADDR);
 		s->state = SLOT_HEAD;
-		s->chain_len = 1;
-		s->writable_len = writable ? len : 0;
+		s->chain.chain_len = 1;
+		s->chain.writable_len = writable ? len : 0;
 		chain->head = head;
 		chain->count = 1;
 		chain->readable_len = writable ? 0 : len;
-		chain->writable_len = s->writable_len;
+		chain->writable_len = s->chain.writable_len;
 		if (chain->max_elems)
 			chain->elems[0] = (struct amp_vring_elem){va, da, len, writable};
 	} else {
@@ -331,15 +331,15 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 		return -AMP_EINVAL;
 	s = &vr->slots[head];
 	/* used.len is the number of bytes written (v1.2 §2.7.8); never more than writable. */
-	if (AMP_UNLIKELY(s->state != SLOT_HEAD || len > s->writable_len))
+	if (AMP_UNLIKELY(s->state != SLOT_HEAD || len > s->chain.writable_len))
 		return -AMP_EINVAL;
 
-	if (AMP_LIKELY(s->chain_len == 1)) {
+	if (AMP_LIKELY(s->chain.chain_len == 1)) {
 		s->state = SLOT_FREE;
 	} else {
 		uint16_t i = head;
 
-		for (uint16_t n = 0; n < s->chain_len; n++) {
+		for (uint16_t n = 0; n < s->chain.chain_len; n++) {
 			uint16_t next = vr->slots[i].next;
 
 			vr->slots[i].state = SLOT_FREE;

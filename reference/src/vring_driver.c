@@ -22,9 +22,8 @@ static void drv_reset_state(struct amp_vring *vr)
 
 	for (uint32_t i = 0; i < num; i++) {
 		vr->slots[i].token = NULL;
-		vr->slots[i].writable_len = 0;
+		vr->slots[i].chain = (struct amp_vring_slot_chain){0, 0, 0};
 		vr->slots[i].next = (uint16_t)(i + 1);
-		vr->slots[i].chain_len = 0;
 		vr->slots[i].state = SLOT_FREE;
 	}
 	vr->free_head = 0;
@@ -81,7 +80,6 @@ static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint1
 {
 	uint16_t pos = vr->own_idx;
 
-	vr->slots[head].avail_pos = pos;
 	vr->own_idx = (uint16_t)(pos + 1);
 	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= MAX_UNSIGNALLED))
@@ -103,9 +101,7 @@ static AMP_ALWAYS_INLINE int drv_add_buf(struct amp_vring *vr, void *va, uint32_
 	vr->free_head = s->next;
 	vr->num_free--;
 	s->token = token;
-	s->writable_len = writable ? len : 0;
-	s->chain_len = 1;
-	s->state = SLOT_HEAD;
+	s->chain = (struct amp_vring_slot_chain){writable ? len : 0, 1, vr->own_idx};
 	write_desc(vr, swap, vr_desc(vr, head), da, len, writable ? AMP_VRING_DESC_F_WRITE : 0, 0);
 	expose_head(vr, swap, head);
 	return 0;
@@ -160,9 +156,8 @@ int amp_vring_drv_add(struct amp_vring *vr, const struct amp_vring_sg *sg, unsig
 	vr->free_head = i;
 	vr->num_free -= total;
 	vr->slots[head].token = token;
-	vr->slots[head].writable_len = (uint32_t)writable;
-	vr->slots[head].chain_len = (uint16_t)total;
-	vr->slots[head].state = SLOT_HEAD;
+	vr->slots[head].chain =
+		(struct amp_vring_slot_chain){(uint32_t)writable, (uint16_t)total, vr->own_idx};
 	expose_head(vr, vr->swap, head);
 	return 0;
 }
@@ -210,9 +205,7 @@ int amp_vring_drv_add_indirect(struct amp_vring *vr, const struct amp_vring_sg *
 	vr->free_head = s->next;
 	vr->num_free--;
 	s->token = token;
-	s->writable_len = (uint32_t)writable;
-	s->chain_len = 1;
-	s->state = SLOT_HEAD;
+	s->chain = (struct amp_vring_slot_chain){(uint32_t)writable, 1, vr->own_idx};
 	write_desc(vr, vr->swap, vr_desc(vr, head), table_da, total * DESC_SIZE,
 		   AMP_VRING_DESC_F_INDIRECT, 0);
 	expose_head(vr, vr->swap, head);
@@ -246,15 +239,14 @@ static AMP_ALWAYS_INLINE void free_chain(struct amp_vring *vr, uint16_t head)
 	struct amp_vring_slot *s = &vr->slots[head];
 	uint16_t last = head;
 
-	for (uint16_t n = 1; n < s->chain_len; n++)
+	for (uint16_t n = 1; n < s->chain.chain_len; n++)
 		last = vr->slots[last].next;
 	if (vr->num_free)
 		vr->slots[vr->free_tail].next = head;
 	else
 		vr->free_head = head;
 	vr->free_tail = last;
-	vr->num_free += s->chain_len;
-	s->state = SLOT_FREE;
+	vr->num_free += s->chain.chain_len;
 	s->token = NULL;
 }
 
@@ -301,10 +293,10 @@ static AMP_ALWAYS_INLINE int drv_get_used(struct amp_vring *vr, uint32_t *len, v
 	s = &vr->slots[id];
 	/* Outstanding and published: a head queued after the last avail.idx store is invisible
 	 * to a correct device, so returning it is as wrong as returning a free one. */
-	if (AMP_UNLIKELY(s->state != SLOT_HEAD || (uint16_t)(s->avail_pos - vr->published) <
-							  (uint16_t)(vr->own_idx - vr->published)))
+	if (AMP_UNLIKELY(!s->token || (uint16_t)(s->chain.avail_pos - vr->published) <
+					      (uint16_t)(vr->own_idx - vr->published)))
 		return vr_break(vr, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
-	if (AMP_UNLIKELY(ulen > s->writable_len))
+	if (AMP_UNLIKELY(ulen > s->chain.writable_len))
 		return vr_break(vr, AMP_VRING_FAULT_USED_LEN);
 
 	if (len)
@@ -350,7 +342,7 @@ void *amp_vring_drv_detach_unused(struct amp_vring *vr)
 	for (uint32_t i = 0; i < vr->layout.num; i++) {
 		void *token = vr->slots[i].token;
 
-		if (vr->slots[i].state != SLOT_HEAD)
+		if (!vr->slots[i].token)
 			continue;
 		free_chain(vr, (uint16_t)i);
 		return token;

@@ -134,23 +134,35 @@ enum amp_vring_fault {
 };
 
 /**
- * struct amp_vring_slot - local bookkeeping for one descriptor (private)
- * @token: driver: the caller's cookie for an outstanding head
- * @writable_len: device-writable bytes of the chain headed here
- * @next: next descriptor of the chain, or of the driver's free list
- * @chain_len: number of ring descriptors in the chain headed here
+ * struct amp_vring_slot_chain - what a slot records about the chain headed there (private)
+ * @writable_len: device-writable bytes of the chain
+ * @chain_len: number of ring descriptors in the chain
  * @avail_pos: driver: available ring index at which the head was exposed
- * @state: AMP_VRING_SLOT_* (private)
+ *
+ * Kept together so that recording a chain is one 8-byte store: the driver's hot path is bound by
+ * how many stores sit between two payload stores that miss (see docs/ring.md).
+ */
+struct amp_vring_slot_chain {
+	uint32_t writable_len;
+	uint16_t chain_len;
+	uint16_t avail_pos;
+};
+
+/**
+ * struct amp_vring_slot - local bookkeeping for one descriptor (private)
+ * @token: driver: the caller's cookie while the descriptor heads an outstanding chain, NULL
+ *	otherwise (tokens are never NULL, so this is also the driver's "outstanding" mark)
+ * @chain: the chain headed here
+ * @next: next descriptor of the chain, or of the driver's free list
+ * @state: device: AMP_VRING_SLOT_* (private)
  *
  * The caller provides an array of &amp_vring_config.num of these, in local memory the peer
  * cannot reach. AMP_VRING_SLOTS_SIZE() gives its size in bytes.
  */
 struct amp_vring_slot {
 	void *token;
-	uint32_t writable_len;
+	struct amp_vring_slot_chain chain;
 	uint16_t next;
-	uint16_t chain_len;
-	uint16_t avail_pos;
 	uint8_t state;
 };
 
