@@ -458,6 +458,11 @@ static void do_detach(struct fz *f)
 		return;
 	}
 	rec_free(f, token_rec(f, token));
+	/* a detached buffer tears the ring down until reset */
+	if (!f->m.broken) {
+		f->m.broken = true;
+		CHECK(amp_vring_fault(&f->vr) == AMP_VRING_FAULT_TORN_DOWN);
+	}
 }
 
 static void do_reset(struct fz *f)

@@ -214,6 +214,7 @@ const char *amp_vring_fault_name(enum amp_vring_fault fault)
 		[AMP_VRING_FAULT_INDIRECT] = "invalid indirect descriptor",
 		[AMP_VRING_FAULT_ORDER] = "readable descriptor after a writable one",
 		[AMP_VRING_FAULT_LENGTH] = "chain length overflows 32 bits",
+		[AMP_VRING_FAULT_TORN_DOWN] = "torn down by detach_unused; reset to reuse",
 	};
 
 	if ((unsigned int)fault >= AMP_VRING_FAULT_COUNT)

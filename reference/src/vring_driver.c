@@ -22,8 +22,9 @@ static void drv_reset_state(struct amp_vring *vr)
 
 	for (uint32_t i = 0; i < num; i++) {
 		vr->slots[i].token = NULL;
-		vr->slots[i].chain = (struct amp_vring_slot_chain){0, 0, 0};
+		vr->slots[i].chain = (struct amp_vring_slot_chain){0, 0};
 		vr->slots[i].next = (uint16_t)(i + 1);
+		vr->slots[i].avail_entry = 0; /* the ring was just zeroed */
 		vr->slots[i].state = SLOT_FREE;
 	}
 	vr->free_head = 0;
@@ -75,12 +76,19 @@ static AMP_ALWAYS_INLINE void write_desc(struct amp_vring *vr, bool swap, volati
 	amp_store_bytes_if_changed(&vr->io, dst, d, sizeof(d));
 }
 
-/* Put @head in the next available ring slot and account for it; published later. */
+/*
+ * Put @head in the next available ring entry and account for it; published later. The entry is
+ * stored only when it changes (see amp_store16_if_changed()); the local copy of the entries
+ * serves queued_unpublished().
+ */
 static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint16_t head)
 {
 	uint16_t pos = vr->own_idx;
+	struct amp_vring_slot *entry = &vr->slots[pos & vr->mask];
 
 	vr->own_idx = (uint16_t)(pos + 1);
+	if (entry->avail_entry != head)
+		entry->avail_entry = head;
 	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= MAX_UNSIGNALLED))
 		vr_kick(vr);
@@ -101,7 +109,7 @@ static AMP_ALWAYS_INLINE int drv_add_buf(struct amp_vring *vr, void *va, uint32_
 	vr->free_head = s->next;
 	vr->num_free--;
 	s->token = token;
-	s->chain = (struct amp_vring_slot_chain){writable ? len : 0, 1, vr->own_idx};
+	s->chain = (struct amp_vring_slot_chain){writable ? len : 0, 1};
 	write_desc(vr, swap, vr_desc(vr, head), da, len, writable ? AMP_VRING_DESC_F_WRITE : 0, 0);
 	expose_head(vr, swap, head);
 	return 0;
@@ -156,8 +164,7 @@ int amp_vring_drv_add(struct amp_vring *vr, const struct amp_vring_sg *sg, unsig
 	vr->free_head = i;
 	vr->num_free -= total;
 	vr->slots[head].token = token;
-	vr->slots[head].chain =
-		(struct amp_vring_slot_chain){(uint32_t)writable, (uint16_t)total, vr->own_idx};
+	vr->slots[head].chain = (struct amp_vring_slot_chain){(uint32_t)writable, (uint16_t)total};
 	expose_head(vr, vr->swap, head);
 	return 0;
 }
@@ -205,7 +212,7 @@ int amp_vring_drv_add_indirect(struct amp_vring *vr, const struct amp_vring_sg *
 	vr->free_head = s->next;
 	vr->num_free--;
 	s->token = token;
-	s->chain = (struct amp_vring_slot_chain){(uint32_t)writable, 1, vr->own_idx};
+	s->chain = (struct amp_vring_slot_chain){(uint32_t)writable, 1};
 	write_desc(vr, vr->swap, vr_desc(vr, head), table_da, total * DESC_SIZE,
 		   AMP_VRING_DESC_F_INDIRECT, 0);
 	expose_head(vr, vr->swap, head);
@@ -248,6 +255,20 @@ static AMP_ALWAYS_INLINE void free_chain(struct amp_vring *vr, uint16_t head)
 	vr->free_tail = last;
 	vr->num_free += s->chain.chain_len;
 	s->token = NULL;
+}
+
+/*
+ * Is @head among the chains queued since the last publication? Those sit at ring positions
+ * [published, own_idx), at most num of them and usually none when buffers are collected. The
+ * local copy of the entries answers exactly: a head outstanding since long ago (held by the
+ * device while 65536 others went round) is never mistaken for a new one.
+ */
+static bool queued_unpublished(const struct amp_vring *vr, uint16_t head)
+{
+	for (uint16_t pos = vr->published; pos != vr->own_idx; pos++)
+		if (vr->slots[pos & vr->mask].avail_entry == head)
+			return true;
+	return false;
 }
 
 /* Read used.idx once and validate how far it moved; 0, -AMP_EAGAIN or a fault. */
@@ -293,8 +314,7 @@ static AMP_ALWAYS_INLINE int drv_get_used(struct amp_vring *vr, uint32_t *len, v
 	s = &vr->slots[id];
 	/* Outstanding and published: a head queued after the last avail.idx store is invisible
 	 * to a correct device, so returning it is as wrong as returning a free one. */
-	if (AMP_UNLIKELY(!s->token || (uint16_t)(s->chain.avail_pos - vr->published) <
-					      (uint16_t)(vr->own_idx - vr->published)))
+	if (AMP_UNLIKELY(!s->token || queued_unpublished(vr, (uint16_t)id)))
 		return vr_break(vr, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
 	if (AMP_UNLIKELY(ulen > s->chain.writable_len))
 		return vr_break(vr, AMP_VRING_FAULT_USED_LEN);
@@ -345,6 +365,9 @@ void *amp_vring_drv_detach_unused(struct amp_vring *vr)
 		if (!vr->slots[i].token)
 			continue;
 		free_chain(vr, (uint16_t)i);
+		/* The buffer may still be in the ring, where the device can return it, and its
+		 * position cannot be taken back: nothing but teardown makes sense until reset. */
+		vr_break(vr, AMP_VRING_FAULT_TORN_DOWN);
 		return token;
 	}
 	return NULL;

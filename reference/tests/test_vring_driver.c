@@ -1174,9 +1174,92 @@ static void test_indirect_be(void)
 	indirect_add(AMP_BIG_ENDIAN);
 }
 
+/*
+ * A buffer the device holds while 65536 others go round must still be accepted when it comes
+ * back, even when a newer buffer queued but not yet published sits at its ring position modulo
+ * 65536: only heads actually queued since the last publication are "unpublished".
+ */
+static void test_held_buffer_across_index_wrap(void)
+{
+	struct amp_vring_elem e;
+	struct amp_vring_chain c = {.elems = &e, .max_elems = 1};
+	struct ring_pair rp;
+	uint16_t held;
+	uint32_t len;
+	void *tok;
+
+	REQUIRE(ring_pair_init(&rp, 4, 16, 0, AMP_LITTLE_ENDIAN, 4, 64) == 0);
+	REQUIRE(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 0), 64, true, &rp) == 0);
+	amp_vring_drv_publish(&rp.drv);
+	REQUIRE(amp_vring_dev_get_avail(&rp.dev, &c) == 0);
+	held = c.head;
+	/* Positions 1..65535 cycle through another buffer. */
+	for (uint32_t i = 1; i < 65536; i++) {
+		REQUIRE(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 1), 64, false,
+					      ring_pair_buf(&rp, 1)) == 0);
+		amp_vring_drv_publish(&rp.drv);
+		REQUIRE(amp_vring_dev_get_avail(&rp.dev, &c) == 0);
+		REQUIRE(amp_vring_dev_add_used(&rp.dev, c.head, 0) == 0);
+		amp_vring_dev_publish(&rp.dev);
+		REQUIRE(amp_vring_drv_get_used(&rp.drv, NULL, &tok) == 0);
+	}
+	/* Position 65536 (= 0 mod 65536) is queued, not published. */
+	REQUIRE(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 2), 64, false,
+				      ring_pair_buf(&rp, 2)) == 0);
+	REQUIRE(amp_vring_dev_add_used(&rp.dev, held, 5) == 0);
+	amp_vring_dev_publish(&rp.dev);
+	CHECK_EQ(amp_vring_drv_get_used(&rp.drv, &len, &tok), 0);
+	CHECK(tok == &rp);
+	CHECK_EQ(len, 5);
+	CHECK_EQ(amp_vring_fault(&rp.drv), AMP_VRING_FAULT_NONE);
+	ring_pair_fini(&rp);
+}
+
+/*
+ * Handing back an outstanding buffer tears the ring down: it may still be in the ring, so until
+ * reset everything but further detaching fails, and the fault says why.
+ */
+static void test_detach_tears_down_until_reset(void)
+{
+	struct amp_vring_elem e;
+	struct amp_vring_chain c = {.elems = &e, .max_elems = 1};
+	struct ring_pair rp;
+	uint32_t len;
+	void *t;
+
+	REQUIRE(ring_pair_init(&rp, 4, 16, 0, AMP_LITTLE_ENDIAN, 4, 64) == 0);
+	CHECK(amp_vring_drv_detach_unused(&rp.drv) == NULL); /* nothing outstanding: no teardown */
+	CHECK_EQ(amp_vring_fault(&rp.drv), AMP_VRING_FAULT_NONE);
+	REQUIRE(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 0), 64, true, tok(1)) == 0);
+	REQUIRE(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 1), 64, true, tok(2)) == 0);
+	amp_vring_drv_publish(&rp.drv);
+	REQUIRE(amp_vring_dev_get_avail(&rp.dev, &c) == 0);
+
+	t = amp_vring_drv_detach_unused(&rp.drv);
+	CHECK(t == tok(1) || t == tok(2));
+	CHECK_EQ(amp_vring_fault(&rp.drv), AMP_VRING_FAULT_TORN_DOWN);
+	CHECK_EQ(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 2), 64, true, tok(3)), -AMP_EIO);
+	/* The device still returns the buffer it took: the driver no longer accepts it. */
+	REQUIRE(amp_vring_dev_add_used(&rp.dev, c.head, 0) == 0);
+	amp_vring_dev_publish(&rp.dev);
+	CHECK_EQ(amp_vring_drv_get_used(&rp.drv, &len, &t), -AMP_EIO);
+	CHECK(!amp_vring_drv_kick(&rp.drv));
+	CHECK(amp_vring_drv_detach_unused(&rp.drv) != NULL);
+	CHECK(amp_vring_drv_detach_unused(&rp.drv) == NULL);
+	CHECK_EQ(amp_vring_drv_num_free(&rp.drv), 4);
+
+	amp_vring_drv_reset(&rp.drv);
+	amp_vring_dev_reset(&rp.dev);
+	CHECK_EQ(amp_vring_fault(&rp.drv), AMP_VRING_FAULT_NONE);
+	CHECK_EQ(amp_vring_drv_add_buf(&rp.drv, ring_pair_buf(&rp, 2), 64, true, tok(3)), 0);
+	ring_pair_fini(&rp);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
+		TEST(test_held_buffer_across_index_wrap),
+		TEST(test_detach_tears_down_until_reset),
 		TEST(test_round_trip_le),
 		TEST(test_round_trip_be),
 		TEST(test_big_endian_raw_bytes),

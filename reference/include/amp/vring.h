@@ -113,6 +113,8 @@ enum amp_vring_role {
  *	length that is zero or not a multiple of 16 (FEAT-003)
  * @AMP_VRING_FAULT_ORDER: a device-readable descriptor follows a device-writable one (DRV-005)
  * @AMP_VRING_FAULT_LENGTH: the lengths of a chain add up to more than 4 GiB (DRV-005)
+ * @AMP_VRING_FAULT_TORN_DOWN: not a peer's fault: amp_vring_drv_detach_unused() handed back a
+ *	buffer, so the ring no longer matches the driver's records until amp_vring_drv_reset()
  * @AMP_VRING_FAULT_COUNT: number of fault kinds
  */
 enum amp_vring_fault {
@@ -130,6 +132,7 @@ enum amp_vring_fault {
 	AMP_VRING_FAULT_INDIRECT,
 	AMP_VRING_FAULT_ORDER,
 	AMP_VRING_FAULT_LENGTH,
+	AMP_VRING_FAULT_TORN_DOWN,
 	AMP_VRING_FAULT_COUNT
 };
 
@@ -137,15 +140,13 @@ enum amp_vring_fault {
  * struct amp_vring_slot_chain - what a slot records about the chain headed there (private)
  * @writable_len: device-writable bytes of the chain
  * @chain_len: number of ring descriptors in the chain
- * @avail_pos: driver: available ring index at which the head was exposed
  *
- * Kept together so that recording a chain is one 8-byte store: the driver's hot path is bound by
- * how many stores sit between two payload stores that miss (see docs/ring.md).
+ * Kept together so that recording a chain is one store: the driver's hot path is bound by how
+ * many stores sit between two payload stores that miss (see docs/ring.md).
  */
 struct amp_vring_slot_chain {
 	uint32_t writable_len;
 	uint16_t chain_len;
-	uint16_t avail_pos;
 };
 
 /**
@@ -154,6 +155,8 @@ struct amp_vring_slot_chain {
  *	otherwise (tokens are never NULL, so this is also the driver's "outstanding" mark)
  * @chain: the chain headed here
  * @next: next descriptor of the chain, or of the driver's free list
+ * @avail_entry: driver: the head last queued at the available ring entry with this slot's
+ *	index (a local copy the device cannot change)
  * @state: device: AMP_VRING_SLOT_* (private)
  *
  * The caller provides an array of &amp_vring_config.num of these, in local memory the peer
@@ -163,6 +166,7 @@ struct amp_vring_slot {
 	void *token;
 	struct amp_vring_slot_chain chain;
 	uint16_t next;
+	uint16_t avail_entry;
 	uint8_t state;
 };
 
@@ -455,6 +459,11 @@ static inline uint32_t amp_vring_drv_num_free(const struct amp_vring *vr)
 /**
  * amp_vring_drv_detach_unused() - take back one outstanding buffer for teardown
  * @vr: driver handle, after the device has been reset
+ *
+ * The first buffer handed back tears the ring down: the device may still see it in the ring, so
+ * every other call fails with -AMP_EIO (amp_vring_fault() says AMP_VRING_FAULT_TORN_DOWN unless
+ * the ring was already broken) until amp_vring_drv_reset(). Further calls keep handing back
+ * buffers.
  *
  * Return: the token of an outstanding buffer (freeing its descriptors), or NULL when none is
  * left.
