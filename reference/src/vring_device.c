@@ -56,7 +56,6 @@ static void dev_reset_state(struct amp_vring *vr)
 	vr->peer_idx = 0;
 	vr->consumed = 0;
 	vr->flags_shadow = 0;
-	vr->held = 0;
 	vr->notifications = true;
 	vr->fault = AMP_VRING_FAULT_NONE;
 }
@@ -295,7 +294,6 @@ static AMP_ALWAYS_INLINE int dev_get_avail(struct amp_vring *vr, struct amp_vrin
 			return err;
 	}
 	vr->consumed = ++consumed;
-	vr->held++;
 	prefetch_ahead(vr, consumed, swap);
 
 	if (vr->event_idx && vr->notifications) {
@@ -346,7 +344,6 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 			i = next;
 		}
 	}
-	vr->held--;
 	vr->own_idx = (uint16_t)(pos + 1);
 	elem[0] = amp_ring32(swap, head);
 	elem[1] = amp_ring32(swap, len);

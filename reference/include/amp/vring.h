@@ -247,7 +247,6 @@ struct amp_vring {
 	uint16_t free_head;    /* driver: first free descriptor (FIFO: reuse in freeing order) */
 	uint16_t free_tail;    /* driver: last free descriptor */
 	uint32_t num_free;     /* driver: free descriptors */
-	uint32_t held;         /* device: chains taken and not yet returned */
 };
 
 /**
@@ -587,7 +586,8 @@ bool amp_vring_dev_enable_notify(struct amp_vring *vr);
  */
 static inline uint32_t amp_vring_dev_num_held(const struct amp_vring *vr)
 {
-	return vr->held;
+	/* Taken (consumed) minus returned (own_idx): at most num, so 16 bits tell. */
+	return (uint16_t)(vr->consumed - vr->own_idx);
 }
 
 #endif /* AMP_VRING_H */
