@@ -54,9 +54,15 @@ static inline uint64_t amp_ring64(bool swap, uint64_t v)
 	return swap ? amp_swab64(v) : v;
 }
 
+/* Do fields in @order need swapping on this CPU? */
+static inline bool amp_order_swaps(enum amp_byte_order order)
+{
+	return order != AMP_NATIVE_BYTE_ORDER;
+}
+
 static inline bool amp_io_swaps(const struct amp_io *io)
 {
-	return io->order != AMP_NATIVE_BYTE_ORDER;
+	return amp_order_swaps(io->order);
 }
 
 static inline void amp_fence(enum amp_barrier kind)

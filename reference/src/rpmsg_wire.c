@@ -21,11 +21,6 @@
 #define NS_ADDR  32
 #define NS_FLAGS 36
 
-static bool swaps(enum amp_byte_order order)
-{
-	return order != AMP_NATIVE_BYTE_ORDER;
-}
-
 static void put16(uint8_t *p, bool swap, uint16_t v)
 {
 	v = amp_ring16(swap, v);
@@ -85,7 +80,7 @@ const char *amp_rpmsg_defect_name(enum amp_rpmsg_defect defect)
 void amp_rpmsg_hdr_encode(const struct amp_rpmsg_hdr *hdr, enum amp_byte_order order,
 			  uint8_t out[AMP_RPMSG_HDR_SIZE])
 {
-	bool swap = swaps(order);
+	bool swap = amp_order_swaps(order);
 
 	put32(out + HDR_SRC, swap, hdr->src);
 	put32(out + HDR_DST, swap, hdr->dst);
@@ -98,7 +93,7 @@ enum amp_rpmsg_defect amp_rpmsg_hdr_decode(const volatile void *buf, uint32_t de
 					   enum amp_byte_order order, struct amp_rpmsg_hdr *hdr)
 {
 	uint8_t raw[AMP_RPMSG_HDR_SIZE];
-	bool swap = swaps(order);
+	bool swap = amp_order_swaps(order);
 	struct amp_rpmsg_hdr h;
 
 	if (delivered < AMP_RPMSG_HDR_SIZE)
@@ -121,7 +116,7 @@ enum amp_rpmsg_defect amp_rpmsg_hdr_decode(const volatile void *buf, uint32_t de
 int amp_rpmsg_ns_encode(const char *name, uint32_t addr, uint32_t flags, enum amp_byte_order order,
 			uint8_t out[AMP_RPMSG_NS_MSG_SIZE])
 {
-	bool swap = swaps(order);
+	bool swap = amp_order_swaps(order);
 	size_t n = name ? name_length(name, AMP_RPMSG_NAME_SIZE) : 0;
 
 	if (!n || n >= AMP_RPMSG_NAME_SIZE || addr == AMP_RPMSG_ADDR_ANY ||
@@ -139,7 +134,7 @@ enum amp_rpmsg_defect amp_rpmsg_ns_decode(const volatile void *payload, uint32_t
 					  enum amp_byte_order order, struct amp_rpmsg_ns_msg *ns)
 {
 	uint8_t raw[AMP_RPMSG_NS_MSG_SIZE];
-	bool swap = swaps(order);
+	bool swap = amp_order_swaps(order);
 	size_t n;
 	uint32_t addr;
 

@@ -701,9 +701,25 @@ static void test_forced_kick_counts_unpublished_dev(void)
 	ring_pair_fini(&rp);
 }
 
+/* The notify id the caller configured is what a notify callback reads back. */
+static void test_ring_id_for_notify(void)
+{
+	struct ring_pair rp;
+
+	REQUIRE(ring_pair_init(&rp, 8, 16, 0, AMP_LITTLE_ENDIAN, 1, 64) == 0);
+	rp.drv_cfg.id = 7;
+	rp.dev_cfg.id = 0xffffff00;
+	REQUIRE(amp_vring_drv_init(&rp.drv, &rp.drv_cfg) == 0);
+	REQUIRE(amp_vring_dev_init(&rp.dev, &rp.dev_cfg) == 0);
+	CHECK_EQ(amp_vring_id(&rp.drv), 7);
+	CHECK_EQ(amp_vring_id(&rp.dev), 0xffffff00);
+	ring_pair_fini(&rp);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
+		TEST(test_ring_id_for_notify),
 		TEST(test_drv_kick_prepare_follows_used_flags),
 		TEST(test_dev_kick_prepare_follows_avail_flags),
 		TEST(test_kick_prepare_needs_something_new),

@@ -318,6 +318,17 @@ static inline uint32_t amp_vring_num(const struct amp_vring *vr)
 	return vr->layout.num;
 }
 
+/**
+ * amp_vring_id() - the caller's identifier for the ring
+ * @vr: handle
+ *
+ * Return: &amp_vring_config.id, e.g. the notify id a &amp_vring_notify_fn sends.
+ */
+static inline uint32_t amp_vring_id(const struct amp_vring *vr)
+{
+	return vr->id;
+}
+
 /* ---------------------------------------------------------------- driver role */
 
 /**
