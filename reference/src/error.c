@@ -38,6 +38,8 @@ const char *amp_strerror(int err)
 		return "EMSGSIZE";
 	case AMP_ENOTSUP:
 		return "ENOTSUP";
+	case AMP_ENOTCONN:
+		return "ENOTCONN";
 	case AMP_ETIMEDOUT:
 		return "ETIMEDOUT";
 	default:

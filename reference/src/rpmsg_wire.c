@@ -70,6 +70,7 @@ const char *amp_rpmsg_defect_name(enum amp_rpmsg_defect defect)
 		[AMP_RPMSG_NS_NAME_UNTERMINATED] = "name-service name not NUL-terminated",
 		[AMP_RPMSG_NS_NAME_EMPTY] = "name-service name is empty",
 		[AMP_RPMSG_NS_ADDR_RESERVED] = "name service announces a reserved address",
+		[AMP_RPMSG_USED_LEN_OVER_BUFFER] = "used length beyond the buffer",
 	};
 
 	if ((unsigned int)defect >= AMP_RPMSG_DEFECT_COUNT)

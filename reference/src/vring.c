@@ -80,6 +80,7 @@ int vr_attach(struct amp_vring *vr, const struct amp_vring_config *cfg, enum amp
 	vr->role = (uint8_t)role;
 	vr->event_idx = !!(cfg->features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_F_EVENT_IDX));
 	vr->indirect = !!(cfg->features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_F_INDIRECT_DESC));
+	vr->lenient_used_len = cfg->lenient_used_len;
 	return 0;
 }
 

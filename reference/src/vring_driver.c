@@ -316,7 +316,7 @@ static AMP_ALWAYS_INLINE int drv_get_used(struct amp_vring *vr, uint32_t *len, v
 	 * to a correct device, so returning it is as wrong as returning a free one. */
 	if (AMP_UNLIKELY(!s->token || queued_unpublished(vr, (uint16_t)id)))
 		return vr_break(vr, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
-	if (AMP_UNLIKELY(ulen > s->chain.writable_len))
+	if (AMP_UNLIKELY(ulen > s->chain.writable_len) && !vr->lenient_used_len)
 		return vr_break(vr, AMP_VRING_FAULT_USED_LEN);
 
 	if (len)

@@ -111,6 +111,7 @@ static void test_strerror_names_every_code(void)
 		{AMP_EBADMSG, "EBADMSG"},
 		{AMP_EMSGSIZE, "EMSGSIZE"},
 		{AMP_ENOTSUP, "ENOTSUP"},
+		{AMP_ENOTCONN, "ENOTCONN"},
 		{AMP_ETIMEDOUT, "ETIMEDOUT"},
 	};
 

@@ -24,6 +24,7 @@
 #define AMP_EBADMSG   74  /* malformed message */
 #define AMP_EMSGSIZE  90  /* message too long for the buffer */
 #define AMP_ENOTSUP   95  /* not supported by this build or configuration */
+#define AMP_ENOTCONN  107 /* the link is not up */
 #define AMP_ETIMEDOUT 110 /* a wait timed out */
 
 /**

@@ -72,6 +72,8 @@ struct amp_rpmsg_ns_msg {
  * @AMP_RPMSG_NS_NAME_EMPTY: the name is empty
  * @AMP_RPMSG_NS_ADDR_RESERVED: the record announces RPMSG_ADDR_ANY or the name service's own
  *	address 53 (NS-005)
+ * @AMP_RPMSG_USED_LEN_OVER_BUFFER: the peer says it wrote more bytes than the buffer holds
+ *	(RPMSG-002; found by the transport, not by the decoders here)
  * @AMP_RPMSG_DEFECT_COUNT: number of values
  */
 enum amp_rpmsg_defect {
@@ -83,6 +85,7 @@ enum amp_rpmsg_defect {
 	AMP_RPMSG_NS_NAME_UNTERMINATED,
 	AMP_RPMSG_NS_NAME_EMPTY,
 	AMP_RPMSG_NS_ADDR_RESERVED,
+	AMP_RPMSG_USED_LEN_OVER_BUFFER,
 	AMP_RPMSG_DEFECT_COUNT
 };
 

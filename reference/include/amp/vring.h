@@ -196,6 +196,10 @@ typedef void (*amp_vring_notify_fn)(void *ctx, struct amp_vring *vr);
  *	*_kick_prepare()
  * @notify_ctx: passed to @notify
  * @id: caller's identifier for the ring (e.g. the remoteproc notify id); not used by the ring
+ * @lenient_used_len: driver: a used len above the chain's device-writable bytes is returned
+ *	as it is instead of breaking the ring, for the caller to judge. Legacy devices report the
+ *	whole buffer length even for read-only buffers (OpenAMP, rpmsg-lite), and on a legacy
+ *	device the spec's bound is only a recommendation (DEV-003)
  */
 struct amp_vring_config {
 	uint32_t num;
@@ -208,6 +212,7 @@ struct amp_vring_config {
 	amp_vring_notify_fn notify;
 	void *notify_ctx;
 	uint32_t id;
+	bool lenient_used_len;
 };
 
 /**
@@ -235,6 +240,7 @@ struct amp_vring {
 	bool event_idx;
 	bool indirect;
 	bool swap;
+	bool lenient_used_len;
 	/* state */
 	uint8_t fault;
 	bool notifications;    /* we want notifications from the peer */
