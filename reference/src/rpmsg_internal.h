@@ -24,8 +24,9 @@ enum {
  *	up at DRIVER_OK and down at reset. Return 0, or -AMP_EIO when the block is unusable
  * @get_tx: take a free transmit buffer (TX lock held); -AMP_ENOMEM when none is free
  * @put_tx: a taken transmit buffer goes back unused (TX lock held)
- * @send_tx: queue a filled transmit buffer of @len bytes, publish it, notify if the peer
- *	wants it (TX lock held)
+ * @send_tx: queue a filled transmit buffer of @len bytes (TX lock held); unless @more, publish
+ *	everything queued and notify if the peer wants it
+ * @flush_tx: publish what was queued with @more and notify if the peer wants it (TX lock held)
  * @want_tx_notify: ask (true) or stop asking (false) the peer to notify when it returns
  *	transmit buffers; returns true when one may already be free (TX lock held)
  * @get_rx: the next received buffer and the bytes delivered in it (RX lock held); -AMP_EAGAIN
@@ -40,7 +41,9 @@ struct amp_rpmsg_transport_ops {
 	int (*up)(struct amp_rpmsg_link *link);
 	int (*get_tx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec);
 	void (*put_tx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec);
-	int (*send_tx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len);
+	int (*send_tx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len,
+		       bool more);
+	void (*flush_tx)(struct amp_rpmsg_link *link);
 	bool (*want_tx_notify)(struct amp_rpmsg_link *link, bool on);
 	int (*get_rx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec, uint32_t *len);
 	void (*put_rx)(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec);
@@ -99,6 +102,6 @@ struct amp_rpmsg_endpoint *ept_lookup(struct amp_rpmsg_link *link, uint32_t addr
 
 /* Sending (rpmsg_send.c). */
 int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const void *data,
-	     size_t len, bool wait);
+	     size_t len, unsigned int flags);
 
 #endif /* AMP_RPMSG_INTERNAL_H */

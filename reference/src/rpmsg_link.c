@@ -268,6 +268,8 @@ int amp_rpmsg_link_poll(struct amp_rpmsg_link *link)
 			ops->wake(link->node->ctx, link);
 		link_unlock(link, AMP_RPMSG_LOCK_TX);
 	}
+	/* A sender that queued with MORE and stopped there is published here at the latest. */
+	amp_rpmsg_flush(link);
 	link_check_faults(link);
 	if (link->broken)
 		return -AMP_EIO;

@@ -18,7 +18,7 @@ int ns_send(struct amp_rpmsg_endpoint *ept, uint32_t flags)
 		return err;
 	/* From the announced address itself (NS-005), never waiting: announcements are retried
 	 * at the next poll when no buffer is free. */
-	return send_raw(ept, ept->addr, AMP_RPMSG_NS_ADDR, msg, sizeof(msg), false);
+	return send_raw(ept, ept->addr, AMP_RPMSG_NS_ADDR, msg, sizeof(msg), AMP_RPMSG_NONBLOCK);
 }
 
 void ns_announce_pending(struct amp_rpmsg_link *link)

@@ -55,6 +55,11 @@ static int acquire_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 		err = -AMP_EIO;
 	else
 		err = link->ops->get_tx(link, rec);
+	if (err == -AMP_ENOMEM && link->tx_more) {
+		/* Buffers queued with MORE cannot come back before they are published. */
+		link->ops->flush_tx(link);
+		link->tx_more = false;
+	}
 	if (err == -AMP_ENOMEM && wait && ops && ops->wait)
 		err = wait_tx(link, rec);
 	if (!err)
@@ -77,7 +82,8 @@ static void return_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec,
 }
 
 /* Queue a filled buffer of @len bytes (header included). */
-static int queue_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len)
+static int queue_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len,
+		    bool more)
 {
 	int err;
 
@@ -85,8 +91,9 @@ static int queue_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, u
 	if (!link->up)
 		err = -AMP_ENOTCONN;
 	else
-		err = link->ops->send_tx(link, rec, len);
+		err = link->ops->send_tx(link, rec, len, more);
 	if (!err) {
+		link->tx_more = more;
 		link->tx_reserved--;
 		link->stats.tx_messages++;
 	}
@@ -121,7 +128,7 @@ static int check_addresses(const struct amp_rpmsg_endpoint *ept, uint32_t src, u
 }
 
 int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const void *data,
-	     size_t len, bool wait)
+	     size_t len, unsigned int flags)
 {
 	struct amp_rpmsg_link *link;
 	struct amp_rpmsg_bufrec *rec;
@@ -136,7 +143,7 @@ int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const v
 	/* The driver knows its buffer size before taking one (Linux: -EMSGSIZE first). */
 	if (link->cfg.role == AMP_RPMSG_DRIVER && len > amp_rpmsg_link_payload_size(link))
 		return -AMP_EMSGSIZE;
-	err = acquire_tx(link, &rec, wait, &session);
+	err = acquire_tx(link, &rec, !(flags & AMP_RPMSG_NONBLOCK), &session);
 	if (err)
 		return err;
 	if (len > payload_capacity(rec)) {
@@ -145,42 +152,58 @@ int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const v
 	}
 	write_header(link, rec, src, dst, len);
 	amp_io_write(&link->cfg.io, rec->va + AMP_RPMSG_HDR_SIZE, data, len);
-	err = queue_tx(link, rec, AMP_RPMSG_HDR_SIZE + (uint32_t)len);
+	err = queue_tx(link, rec, AMP_RPMSG_HDR_SIZE + (uint32_t)len, flags & AMP_RPMSG_MORE);
 	if (err)
 		return_tx(link, rec, session);
 	return err;
 }
 
+int amp_rpmsg_send_flags(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
+			 const void *data, size_t len, unsigned int flags)
+{
+	return send_raw(ept, src, dst, data, len, flags);
+}
+
+void amp_rpmsg_flush(struct amp_rpmsg_link *link)
+{
+	link_lock(link, AMP_RPMSG_LOCK_TX);
+	if (link->up && link->tx_more)
+		link->ops->flush_tx(link);
+	link->tx_more = false;
+	link_unlock(link, AMP_RPMSG_LOCK_TX);
+}
+
 int amp_rpmsg_send(struct amp_rpmsg_endpoint *ept, const void *data, size_t len)
 {
-	return send_raw(ept, ept ? ept->addr : 0, ept ? ept->dst : 0, data, len, true);
+	return send_raw(ept, ept ? ept->addr : 0, ept ? ept->dst : 0, data, len, 0);
 }
 
 int amp_rpmsg_sendto(struct amp_rpmsg_endpoint *ept, const void *data, size_t len, uint32_t dst)
 {
-	return send_raw(ept, ept ? ept->addr : 0, dst, data, len, true);
+	return send_raw(ept, ept ? ept->addr : 0, dst, data, len, 0);
 }
 
 int amp_rpmsg_send_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
 			      const void *data, size_t len)
 {
-	return send_raw(ept, src, dst, data, len, true);
+	return send_raw(ept, src, dst, data, len, 0);
 }
 
 int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data, size_t len)
 {
-	return send_raw(ept, ept ? ept->addr : 0, ept ? ept->dst : 0, data, len, false);
+	return send_raw(ept, ept ? ept->addr : 0, ept ? ept->dst : 0, data, len,
+			AMP_RPMSG_NONBLOCK);
 }
 
 int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data, size_t len, uint32_t dst)
 {
-	return send_raw(ept, ept ? ept->addr : 0, dst, data, len, false);
+	return send_raw(ept, ept ? ept->addr : 0, dst, data, len, AMP_RPMSG_NONBLOCK);
 }
 
 int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
 				 const void *data, size_t len)
 {
-	return send_raw(ept, src, dst, data, len, false);
+	return send_raw(ept, src, dst, data, len, AMP_RPMSG_NONBLOCK);
 }
 
 int amp_rpmsg_get_tx_buffer(struct amp_rpmsg_endpoint *ept, void **data, uint32_t *size, bool wait)
@@ -275,7 +298,7 @@ int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept, uint32_t sr
 		return -AMP_EMSGSIZE;
 	write_header(link, rec, src, dst, len);
 	retrace_payload(link, rec->va + AMP_RPMSG_HDR_SIZE, len);
-	return queue_tx(link, rec, AMP_RPMSG_HDR_SIZE + (uint32_t)len);
+	return queue_tx(link, rec, AMP_RPMSG_HDR_SIZE + (uint32_t)len, false);
 }
 
 int amp_rpmsg_send_nocopy(struct amp_rpmsg_endpoint *ept, void *data, size_t len)

@@ -156,7 +156,8 @@ static void dev_put_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	link->tx_free[link->tx_free_len++] = (uint16_t)(rec - link->tx_rec);
 }
 
-static int dev_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len)
+static int dev_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len,
+		       bool more)
 {
 	/* used.len = bytes written (virtio v1.2 §2.7.8). */
 	int err = amp_vring_dev_add_used(&link->tx_vq, (uint16_t)(rec - link->tx_rec), len);
@@ -164,8 +165,14 @@ static int dev_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	if (err)
 		return err;
 	rec->state = BUF_NONE;
-	amp_vring_dev_kick(&link->tx_vq);
+	if (!more)
+		amp_vring_dev_kick(&link->tx_vq);
 	return 0;
+}
+
+static void dev_flush_tx(struct amp_rpmsg_link *link)
+{
+	amp_vring_dev_kick(&link->tx_vq);
 }
 
 static bool dev_want_tx_notify(struct amp_rpmsg_link *link, bool on)
@@ -237,6 +244,7 @@ const struct amp_rpmsg_transport_ops amp_rpmsg_virtio_device_ops = {
 	.get_tx = dev_get_tx,
 	.put_tx = dev_put_tx,
 	.send_tx = dev_send_tx,
+	.flush_tx = dev_flush_tx,
 	.want_tx_notify = dev_want_tx_notify,
 	.get_rx = dev_get_rx,
 	.put_rx = dev_put_rx,

@@ -214,7 +214,8 @@ static void drv_put_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	rec->state = BUF_FREE;
 }
 
-static int drv_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len)
+static int drv_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t len,
+		       bool more)
 {
 	/* One read-only descriptor of 16 + payload bytes (DRV-006), as virtqueue_add_outbuf(). */
 	int err = amp_vring_drv_add_buf(&link->tx_vq, (void *)rec->va, len, false, rec);
@@ -222,8 +223,14 @@ static int drv_send_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	if (err)
 		return err;
 	rec->state = BUF_NONE;
-	amp_vring_drv_kick(&link->tx_vq);
+	if (!more)
+		amp_vring_drv_kick(&link->tx_vq);
 	return 0;
+}
+
+static void drv_flush_tx(struct amp_rpmsg_link *link)
+{
+	amp_vring_drv_kick(&link->tx_vq);
 }
 
 static bool drv_want_tx_notify(struct amp_rpmsg_link *link, bool on)
@@ -283,6 +290,7 @@ const struct amp_rpmsg_transport_ops amp_rpmsg_virtio_driver_ops = {
 	.get_tx = drv_get_tx,
 	.put_tx = drv_put_tx,
 	.send_tx = drv_send_tx,
+	.flush_tx = drv_flush_tx,
 	.want_tx_notify = drv_want_tx_notify,
 	.get_rx = drv_get_rx,
 	.put_rx = drv_put_rx,

@@ -385,6 +385,7 @@ struct amp_rpmsg_link {
 	bool started;          /* driver: amp_rpmsg_link_start() ran */
 	bool wait_reset;       /* device: stay down until the driver resets the device */
 	bool announce_pending; /* an endpoint waits for its name-service CREATE */
+	bool tx_more;          /* messages were queued with AMP_RPMSG_MORE and not published */
 	uint32_t sleepers;     /* senders waiting for a transmit buffer */
 	uint32_t session;      /* increments at every link-up: stale held buffers are recognised */
 	/* buffers: records per receive and per transmit buffer (driver: per pool buffer, receive
@@ -475,7 +476,8 @@ void amp_rpmsg_link_stop(struct amp_rpmsg_link *link);
  *
  * Device role: follows the status byte (link up at DRIVER_OK, down at reset) and sends pending
  * announcements. Both roles: delivers every received message, returns the buffers in one batch
- * and notifies the peer if it asked; wakes blocked senders when buffers came back. Call it when
+ * and notifies the peer if it asked; publishes messages left queued with AMP_RPMSG_MORE; wakes
+ * blocked senders when buffers came back. Call it when
  * the peer kicks (any notify id of the link: spurious calls are harmless) or in a loop.
  *
  * Return: number of messages delivered, or -AMP_EIO when the link is broken.
@@ -585,6 +587,36 @@ int amp_rpmsg_trysend(struct amp_rpmsg_endpoint *ept, const void *data, size_t l
 int amp_rpmsg_trysendto(struct amp_rpmsg_endpoint *ept, const void *data, size_t len, uint32_t dst);
 int amp_rpmsg_trysend_offchannel(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
 				 const void *data, size_t len);
+
+/* Flags of amp_rpmsg_send_flags(). */
+#define AMP_RPMSG_NONBLOCK 0x1u /* fail with -AMP_ENOMEM instead of waiting for a buffer */
+#define AMP_RPMSG_MORE     0x2u /* more messages follow: publication and notification may wait */
+
+/**
+ * amp_rpmsg_send_flags() - the general send
+ * @ept: the endpoint whose link carries the message
+ * @src: source address
+ * @dst: destination address
+ * @data: payload
+ * @len: payload length
+ * @flags: AMP_RPMSG_NONBLOCK, AMP_RPMSG_MORE
+ *
+ * With AMP_RPMSG_MORE the message is queued in the ring but neither published nor notified,
+ * like MSG_MORE on a socket: the next send without it, amp_rpmsg_flush(), or the link's next
+ * amp_rpmsg_link_poll() publishes every queued message with one index store and makes one
+ * notification decision. A sender that runs out of buffers publishes what it queued before it
+ * waits. This is how a stream avoids paying a full barrier and a kick per message.
+ *
+ * Return: as for amp_rpmsg_send().
+ */
+int amp_rpmsg_send_flags(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst,
+			 const void *data, size_t len, unsigned int flags);
+
+/**
+ * amp_rpmsg_flush() - publish messages queued with AMP_RPMSG_MORE
+ * @link: the link
+ */
+void amp_rpmsg_flush(struct amp_rpmsg_link *link);
 
 /**
  * amp_rpmsg_get_tx_buffer() - zero-copy: reserve a transmit buffer
