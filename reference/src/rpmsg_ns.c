@@ -245,6 +245,10 @@ void bus_link_down(struct amp_rpmsg_link *link)
 		e->announced = false;
 		if (e->announce)
 			link->announce_pending = true;
+		/* A learned destination belonged to the peer's previous life (it may come back with
+		 * other addresses): learn it again from its next first message. */
+		if (e->bind_dst)
+			e->dst = AMP_RPMSG_ADDR_ANY;
 	}
 	link_unlock(link, AMP_RPMSG_LOCK_EPT);
 }

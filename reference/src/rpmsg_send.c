@@ -116,7 +116,7 @@ static void write_header(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *r
 	uint8_t raw[AMP_RPMSG_HDR_SIZE];
 
 	amp_rpmsg_hdr_encode(&hdr, link->cfg.io.order, raw);
-	amp_io_write(&link->cfg.io, rec->va, raw, sizeof(raw));
+	amp_store_bytes(&link->cfg.io, rec->va, raw, sizeof(raw));
 }
 
 static int check_addresses(const struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst)
@@ -141,7 +141,7 @@ int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const v
 	if (!link->up)
 		return -AMP_ENOTCONN;
 	/* The driver knows its buffer size before taking one (Linux: -EMSGSIZE first). */
-	if (link->cfg.role == AMP_RPMSG_DRIVER && len > amp_rpmsg_link_payload_size(link))
+	if (link->cfg.role == AMP_RPMSG_DRIVER && len > link->tx_size - AMP_RPMSG_HDR_SIZE)
 		return -AMP_EMSGSIZE;
 	err = acquire_tx(link, &rec, !(flags & AMP_RPMSG_NONBLOCK), &session);
 	if (err)
@@ -151,7 +151,7 @@ int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const v
 		return -AMP_EMSGSIZE;
 	}
 	write_header(link, rec, src, dst, len);
-	amp_io_write(&link->cfg.io, rec->va + AMP_RPMSG_HDR_SIZE, data, len);
+	amp_store_bytes(&link->cfg.io, rec->va + AMP_RPMSG_HDR_SIZE, data, len);
 	err = queue_tx(link, rec, AMP_RPMSG_HDR_SIZE + (uint32_t)len, flags & AMP_RPMSG_MORE);
 	if (err)
 		return_tx(link, rec, session);

@@ -124,6 +124,7 @@ static int dev_get_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 	struct amp_vring_elem e;
 	struct amp_vring_chain chain = {.elems = &e, .max_elems = 1};
 	struct amp_rpmsg_bufrec *r;
+	bool rejected = false;
 	int err;
 
 	if (link->tx_free_len) {
@@ -134,12 +135,17 @@ static int dev_get_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 	}
 	for (;;) {
 		err = amp_vring_dev_get_avail(&link->tx_vq, &chain);
-		if (err)
+		if (err) {
+			/* Rejected chains go back now: no send may follow to publish them. */
+			if (rejected)
+				amp_vring_dev_kick(&link->tx_vq);
 			return err == -AMP_EAGAIN ? -AMP_ENOMEM : err;
+		}
 		/* rpmsg buffers are single device-writable descriptors that hold a header. */
 		if (chain.count == 1 && !chain.readable_len && e.len > AMP_RPMSG_HDR_SIZE)
 			break;
 		dev_reject(link, &link->tx_vq, chain.head);
+		rejected = true;
 	}
 	r = &link->tx_rec[chain.head];
 	r->va = e.va;
