@@ -867,7 +867,7 @@ static void fast_forward(struct fz *f, uint16_t start, uint16_t unsignalled)
 	struct amp_vring *vr = &f->vr;
 	struct fz_model *m = &f->m;
 
-	vr->own_idx = vr->published = vr->peer_idx = vr->consumed = start;
+	vr->own_idx = vr->published = vr->peer_idx = vr->consumed = vr->fresh_from = start;
 	m->own_idx = m->published = m->peer_idx = m->consumed = start;
 	vr->signalled = m->signalled = (uint16_t)(start - unsignalled);
 	m->sim_idx = start;

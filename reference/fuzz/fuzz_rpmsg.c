@@ -1073,8 +1073,9 @@ static void op_send(void)
 	TRACE("  %s send v%u len %u dst %#x = %d\n", s->idx ? "remote" : "host", v, len,
 	      dst_of(ept, v, dst), rc);
 	CHECK(send_rc_ok(rc, v < V_TRYSEND));
+	/* RPMSG-004; a link that is down says so first. */
 	if (dst_of(ept, v, dst) == AMP_RPMSG_ADDR_ANY)
-		CHECK(rc == -AMP_EINVAL); /* RPMSG-004 */
+		CHECK(rc == -AMP_EINVAL || (!was_up && rc == -AMP_ENOTCONN));
 	if (!rc)
 		CHECK(was_up);
 	/* The driver knows its payload size: too long is -EMSGSIZE whatever the ring says. */

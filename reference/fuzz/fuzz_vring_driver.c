@@ -60,6 +60,7 @@ struct rec {
 	uint16_t head;
 	uint16_t ndesc;
 	uint16_t pos; /* available ring index at which the head was exposed */
+	bool fresh;   /* exposed after the model last read used.idx */
 	uint32_t writable;
 };
 
@@ -140,6 +141,9 @@ static int m_get_used(struct fz *f, int *fault, int *rec, uint32_t *len)
 			return -AMP_EIO;
 		}
 		m->peer_idx = idx;
+		/* what was exposed before this read may be in the elements it covers */
+		for (unsigned int k = 0; k < f->num; k++)
+			dm->recs[k].fresh = false;
 	}
 	id = (uint32_t)fz_ld(f, fz_used_elem(f, m->consumed), 4);
 	*len = (uint32_t)fz_ld(f, fz_used_elem(f, m->consumed) + 4, 4);
@@ -148,8 +152,9 @@ static int m_get_used(struct fz *f, int *fault, int *rec, uint32_t *len)
 		return -AMP_EIO;
 	}
 	*rec = dm->head_rec[id];
-	/* an outstanding head, and published: a correct device cannot see the others */
-	if (*rec < 0 ||
+	/* an outstanding head, published, and exposed before the elements we read were
+	 * written: a correct device cannot see the others */
+	if (*rec < 0 || dm->recs[*rec].fresh ||
 	    (uint16_t)(dm->recs[*rec].pos - m->published) < (uint16_t)(m->own_idx - m->published)) {
 		*fault = AMP_VRING_FAULT_USED_ID_NOT_HEAD;
 		return -AMP_EIO;
@@ -228,6 +233,7 @@ static uint16_t check_exposed_head(struct fz *f, int k)
 	CHECK(dm->owner[head] < 0); /* never a descriptor of an outstanding chain */
 	dm->recs[k].head = head;
 	dm->recs[k].pos = f->m.own_idx;
+	dm->recs[k].fresh = true;
 	dm->head_rec[head] = (int16_t)k;
 	return head;
 }

@@ -109,7 +109,7 @@ void amp_rpmsg_endpoint_destroy(struct amp_rpmsg_endpoint *ept)
 	struct amp_rpmsg_link *link = ept->link;
 
 	/* Withdraw the name while the address still exists (NS-007). */
-	if (ept->announced && link->ns && link->up)
+	if (ept->announced && link->ns && link_up(link))
 		(void)ns_send(ept, AMP_RPMSG_NS_DESTROY);
 	ept->announced = false;
 	ept->announce = false;

@@ -72,6 +72,27 @@ static inline void link_unlock(struct amp_rpmsg_link *link, enum amp_rpmsg_lock 
 		ops->unlock(link->node->ctx, link, which);
 }
 
+/*
+ * @up and @sleepers change under the TX lock but are also looked at without it (a sender's
+ * first look, the poll's check for sleepers). Relaxed atomic loads and stores make those looks
+ * well-defined; the lock still gives the ordering. Plain loads and stores only, so that cores
+ * without atomic read-modify-write (Cortex-M0) need no library support.
+ */
+static inline bool link_up(const struct amp_rpmsg_link *link)
+{
+	return __atomic_load_n(&link->up, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t link_sleepers(const struct amp_rpmsg_link *link)
+{
+	return __atomic_load_n(&link->sleepers, __ATOMIC_RELAXED);
+}
+
+static inline void link_set_sleepers(struct amp_rpmsg_link *link, uint32_t n)
+{
+	__atomic_store_n(&link->sleepers, n, __ATOMIC_RELAXED);
+}
+
 /* Count an event and pass it to the platform. */
 void link_event(struct amp_rpmsg_link *link, enum amp_rpmsg_event ev, uint32_t a, uint32_t b);
 

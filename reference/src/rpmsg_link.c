@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "amp/error.h"
+#include "amp/vdev.h"
 #include "amp/virtio.h"
+#include "io_access.h"
 #include "rpmsg_internal.h"
 
 const char *amp_rpmsg_event_name(enum amp_rpmsg_event ev)
@@ -111,35 +113,43 @@ void link_went_up(struct amp_rpmsg_link *link, uint64_t features)
 	link->features = features;
 	link->ns = link_supports_ns(link) && (features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_RPMSG_F_NS));
 	link->session++;
-	link->up = true;
+	link_lock(link, AMP_RPMSG_LOCK_TX);
+	__atomic_store_n(&link->up, true, __ATOMIC_RELAXED);
+	link_unlock(link, AMP_RPMSG_LOCK_TX);
 	link_event(link, AMP_RPMSG_EV_LINK_UP, (uint32_t)features, 0);
 	ns_announce_pending(link);
 }
 
-void link_went_down(struct amp_rpmsg_link *link)
+/* Take the link down under the TX lock and wake blocked senders: a sender looks at the state
+ * under the same lock before it waits, so it either sees the link down or is woken. */
+static void link_set_down(struct amp_rpmsg_link *link)
 {
 	const struct amp_rpmsg_platform_ops *ops = link->node->ops;
 
-	link->up = false;
+	link_lock(link, AMP_RPMSG_LOCK_TX);
+	__atomic_store_n(&link->up, false, __ATOMIC_RELAXED);
+	if (link_sleepers(link) && ops && ops->wake)
+		ops->wake(link->node->ctx, link);
+	link_unlock(link, AMP_RPMSG_LOCK_TX);
+}
+
+void link_went_down(struct amp_rpmsg_link *link)
+{
+	link_set_down(link);
 	link->ns = false;
 	link->features = 0;
 	link->rx_held = 0;
 	link->tx_reserved = 0;
 	bus_link_down(link);
 	link_event(link, AMP_RPMSG_EV_LINK_DOWN, 0, 0);
-	if (link->sleepers && ops && ops->wake) {
-		link_lock(link, AMP_RPMSG_LOCK_TX);
-		ops->wake(link->node->ctx, link);
-		link_unlock(link, AMP_RPMSG_LOCK_TX);
-	}
 }
 
 void amp_rpmsg_link_stop(struct amp_rpmsg_link *link)
 {
-	if (link->up && !link->broken)
+	if (link_up(link) && !link->broken)
 		bus_link_stop(link);
-	if (link->up) {
-		link->up = false;
+	if (link_up(link)) {
+		link_set_down(link);
 		link->ops->stop(link);
 		link_went_down(link);
 	} else if (link->started || link->cfg.role == AMP_RPMSG_DEVICE) {
@@ -157,6 +167,14 @@ static void link_check_faults(struct amp_rpmsg_link *link)
 
 	if (link->broken || (!rx && !tx))
 		return;
+	/* A driver that resets the device while this side walks the rings may change them under
+	 * it (INIT-007): that is the reset, not a fault; the next poll sees status 0 and takes the
+	 * link down. */
+	if (link->cfg.role == AMP_RPMSG_DEVICE) {
+		amp_barrier(&link->cfg.io, AMP_BARRIER_READ);
+		if (!(amp_vdev_status(link->cfg.vdev) & AMP_VIRTIO_STATUS_DRIVER_OK))
+			return;
+	}
 	link->broken = true;
 	link_event(link, AMP_RPMSG_EV_RING_FAULT, rx ? rx : tx, rx ? 0 : 1);
 }
@@ -230,7 +248,7 @@ int amp_rpmsg_link_poll(struct amp_rpmsg_link *link)
 		return err;
 	if (link->broken)
 		return -AMP_EIO;
-	if (!link->up)
+	if (!link_up(link))
 		return 0;
 	/* One lap of the ring per call, so that a peer that never stops sending cannot keep the
 	 * caller here forever. */
@@ -260,11 +278,11 @@ int amp_rpmsg_link_poll(struct amp_rpmsg_link *link)
 	link->ops->flush_rx(link);
 	link_unlock(link, AMP_RPMSG_LOCK_RX);
 
-	if (link->sleepers && ops && ops->wake) {
+	if (link_sleepers(link) && ops && ops->wake) {
 		/* Under the TX lock: a sender between its last look at the ring and its wait
 		 * holds the lock, so the wake cannot fall in between. */
 		link_lock(link, AMP_RPMSG_LOCK_TX);
-		if (link->sleepers)
+		if (link_sleepers(link))
 			ops->wake(link->node->ctx, link);
 		link_unlock(link, AMP_RPMSG_LOCK_TX);
 	}
@@ -279,7 +297,7 @@ int amp_rpmsg_link_poll(struct amp_rpmsg_link *link)
 
 bool amp_rpmsg_link_is_up(const struct amp_rpmsg_link *link)
 {
-	return link->up && !link->broken;
+	return link_up(link) && !link->broken;
 }
 
 uint64_t amp_rpmsg_link_features(const struct amp_rpmsg_link *link)
@@ -312,7 +330,7 @@ static uint32_t count_state(const struct amp_rpmsg_bufrec *rec, uint32_t n, uint
 void amp_rpmsg_link_buffers(struct amp_rpmsg_link *link, struct amp_rpmsg_buffer_counts *counts)
 {
 	memset(counts, 0, sizeof(*counts));
-	if (!link->up)
+	if (!link_up(link))
 		return;
 	link_lock(link, AMP_RPMSG_LOCK_RX);
 	link_lock(link, AMP_RPMSG_LOCK_TX);

@@ -23,7 +23,7 @@ int ns_send(struct amp_rpmsg_endpoint *ept, uint32_t flags)
 
 void ns_announce_pending(struct amp_rpmsg_link *link)
 {
-	if (!link->ns || !link->up || !link->announce_pending)
+	if (!link->ns || !link_up(link) || !link->announce_pending)
 		return;
 	link_lock(link, AMP_RPMSG_LOCK_EPT);
 	link->announce_pending = false;

@@ -20,24 +20,28 @@ static int wait_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec)
 	uint32_t left = link->cfg.tx_timeout_ms;
 	int err;
 
-	if (link->sleepers++ == 0)
+	link_set_sleepers(link, link_sleepers(link) + 1);
+	if (link_sleepers(link) == 1)
 		(void)link->ops->want_tx_notify(link, true);
 	for (;;) {
 		err = link->ops->get_tx(link, rec);
 		if (err != -AMP_ENOMEM)
 			break;
+		/* Checked under the TX lock before every wait: link_set_down() wakes only those
+		 * already waiting. */
+		if (!link_up(link)) {
+			err = -AMP_ENOTCONN;
+			break;
+		}
 		if (!left) {
 			err = -AMP_ETIMEDOUT;
 			break;
 		}
 		if (ops->wait(link->node->ctx, link, &left) == -AMP_ETIMEDOUT)
 			left = 0; /* one last look at the ring, then give up */
-		if (!link->up) {
-			err = -AMP_ENOTCONN;
-			break;
-		}
 	}
-	if (--link->sleepers == 0 && link->up)
+	link_set_sleepers(link, link_sleepers(link) - 1);
+	if (!link_sleepers(link) && link_up(link))
 		(void)link->ops->want_tx_notify(link, false);
 	return err;
 }
@@ -49,7 +53,7 @@ static int acquire_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 	int err;
 
 	link_lock(link, AMP_RPMSG_LOCK_TX);
-	if (!link->up)
+	if (!link_up(link))
 		err = -AMP_ENOTCONN;
 	else if (link->broken)
 		err = -AMP_EIO;
@@ -74,7 +78,7 @@ static int acquire_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 static void return_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t session)
 {
 	link_lock(link, AMP_RPMSG_LOCK_TX);
-	if (link->up && link->session == session) {
+	if (link_up(link) && link->session == session) {
 		link->ops->put_tx(link, rec);
 		link->tx_reserved--;
 	}
@@ -88,7 +92,7 @@ static int queue_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, u
 	int err;
 
 	link_lock(link, AMP_RPMSG_LOCK_TX);
-	if (!link->up)
+	if (!link_up(link))
 		err = -AMP_ENOTCONN;
 	else
 		err = link->ops->send_tx(link, rec, len, more);
@@ -133,13 +137,16 @@ int send_raw(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const v
 	struct amp_rpmsg_link *link;
 	struct amp_rpmsg_bufrec *rec;
 	uint32_t session;
-	int err = check_addresses(ept, src, dst);
+	int err;
 
+	/* A link that is down says why before anything else: an endpoint that learned its
+	 * destination from the peer has forgotten it with the link. */
+	if (ept && !link_up(ept->link))
+		return -AMP_ENOTCONN;
+	err = check_addresses(ept, src, dst);
 	if (err)
 		return err;
 	link = ept->link;
-	if (!link->up)
-		return -AMP_ENOTCONN;
 	/* The driver knows its buffer size before taking one (Linux: -EMSGSIZE first). */
 	if (link->cfg.role == AMP_RPMSG_DRIVER && len > link->tx_size - AMP_RPMSG_HDR_SIZE)
 		return -AMP_EMSGSIZE;
@@ -167,7 +174,7 @@ int amp_rpmsg_send_flags(struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t 
 void amp_rpmsg_flush(struct amp_rpmsg_link *link)
 {
 	link_lock(link, AMP_RPMSG_LOCK_TX);
-	if (link->up && link->tx_more)
+	if (link_up(link) && link->tx_more)
 		link->ops->flush_tx(link);
 	link->tx_more = false;
 	link_unlock(link, AMP_RPMSG_LOCK_TX);
@@ -235,7 +242,7 @@ static struct amp_rpmsg_bufrec *find_rec(struct amp_rpmsg_link *link, bool tx, c
 	uint32_t count = tx ? link->tx_count : link->rx_count;
 	uintptr_t va = (uintptr_t)data - AMP_RPMSG_HDR_SIZE;
 
-	if (!link->up || !recs)
+	if (!link_up(link) || !recs)
 		return NULL;
 	if (link->cfg.role == AMP_RPMSG_DRIVER) {
 		uintptr_t base = (uintptr_t)(tx ? link->tx_base : link->rx_base);
@@ -293,7 +300,7 @@ int amp_rpmsg_send_offchannel_nocopy(struct amp_rpmsg_endpoint *ept, uint32_t sr
 	rec = find_rec(link, true, data, BUF_RESERVED);
 	link_unlock(link, AMP_RPMSG_LOCK_TX);
 	if (!rec)
-		return link->up ? -AMP_EINVAL : -AMP_ENOTCONN;
+		return link_up(link) ? -AMP_EINVAL : -AMP_ENOTCONN;
 	if (len > payload_capacity(rec))
 		return -AMP_EMSGSIZE;
 	write_header(link, rec, src, dst, len);

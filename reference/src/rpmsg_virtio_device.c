@@ -5,6 +5,8 @@
  * driver's vring0 buffers and receives in its vring1 buffers. It owns no buffer: everything it
  * holds goes back through the used rings.
  */
+#include <string.h>
+
 #include "amp/error.h"
 #include "amp/virtio.h"
 #include "io_access.h"
@@ -20,6 +22,10 @@ static int dev_attach(struct amp_rpmsg_link *link, uint64_t features)
 	size_t used = 0;
 	int err;
 
+	/* Handles from an earlier session point into work memory carved anew below: forget them
+	 * so that a failed attach leaves nothing for dev_forget_rings() to reset. */
+	memset(&link->tx_vq, 0, sizeof(link->tx_vq));
+	memset(&link->rx_vq, 0, sizeof(link->rx_vq));
 	for (unsigned int i = 0; i < AMP_RPMSG_NUM_VRINGS; i++) {
 		size_t size;
 
@@ -46,6 +52,9 @@ static int dev_attach(struct amp_rpmsg_link *link, uint64_t features)
 		struct amp_vring_config vcfg;
 
 		rpmsg_virtio_vring_config(link, &vcfg, &info[i], ring[i], link->slots[i], features);
+		/* vring1 carries the driver's transmit buffers: an OpenAMP driver wants them back
+		 * with their length, more than the zero bytes written. */
+		vcfg.lenient_used_len = i == 1 && cfg->openamp_used_len;
 		err = amp_vring_dev_init(i == 0 ? &link->tx_vq : &link->rx_vq, &vcfg);
 		if (err) {
 			link_event(link, AMP_RPMSG_EV_BAD_CONFIG, i, 0);
@@ -88,7 +97,7 @@ static int dev_up(struct amp_rpmsg_link *link)
 	uint64_t features;
 
 	if (!(status & AMP_VIRTIO_STATUS_DRIVER_OK)) {
-		if (link->up) {
+		if (link_up(link)) {
 			dev_forget_rings(link);
 			link_went_down(link);
 		}
@@ -98,7 +107,7 @@ static int dev_up(struct amp_rpmsg_link *link)
 	}
 	if (link->broken)
 		return -AMP_EIO;
-	if (link->up || link->wait_reset)
+	if (link_up(link) || link->wait_reset)
 		return 0;
 	/* Everything the driver wrote before DRIVER_OK (features, ring addresses) must be read
 	 * after the status that announced it. */
@@ -116,6 +125,7 @@ static int dev_up(struct amp_rpmsg_link *link)
 static void dev_reject(struct amp_rpmsg_link *link, struct amp_vring *vq, uint16_t head)
 {
 	link_event(link, AMP_RPMSG_EV_BAD_BUFFER, head, 0);
+	/* Cannot fail but on a broken ring, which the next poll reports. */
 	(void)amp_vring_dev_add_used(vq, head, 0);
 }
 
@@ -220,7 +230,13 @@ static void dev_put_rx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	uint32_t len = link->cfg.openamp_used_len ? rec->size : 0;
 
 	rec->state = BUF_NONE;
+	/* Cannot fail but on a broken ring: the head came from get_avail and the length is within
+	 * what the ring was configured to accept. */
 	(void)amp_vring_dev_add_used(&link->rx_vq, (uint16_t)(rec - link->rx_rec), len);
+	/* Visible at once, as OpenAMP's virtqueue_add_consumed_buffer(): a poll can take a whole
+	 * lap, and a driver that runs out of transmit buffers meanwhile may be the one our
+	 * callbacks wait for. Only the kick waits for the end of the batch. */
+	amp_vring_dev_publish(&link->rx_vq);
 }
 
 static void dev_flush_rx(struct amp_rpmsg_link *link)
@@ -239,9 +255,9 @@ static void dev_stop(struct amp_rpmsg_link *link)
 static void dev_buffers(struct amp_rpmsg_link *link, struct amp_rpmsg_buffer_counts *c)
 {
 	c->tx_free = link->tx_free_len;
-	c->total = link->up ? amp_vring_dev_num_held(&link->rx_vq) +
-				      amp_vring_dev_num_held(&link->tx_vq)
-			    : 0;
+	c->total = link_up(link) ? amp_vring_dev_num_held(&link->rx_vq) +
+					   amp_vring_dev_num_held(&link->tx_vq)
+				 : 0;
 }
 
 const struct amp_rpmsg_transport_ops amp_rpmsg_virtio_device_ops = {

@@ -258,11 +258,17 @@ static void drv_put_rx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	/* Same address, full length, device-writable: "publish the real size of the buffer". */
 	rec->state = BUF_NONE;
 	(void)amp_vring_drv_add_buf(&link->rx_vq, (void *)rec->va, rec->size, true, rec);
+	/*
+	 * Visible at once, as virtqueue_add_inbuf() does: a poll can take a whole lap, and a device
+	 * that runs out of buffers meanwhile may be the one our callbacks wait for. Only the kick
+	 * waits for the end of the batch.
+	 */
+	amp_vring_drv_publish(&link->rx_vq);
 }
 
 static void drv_flush_rx(struct amp_rpmsg_link *link)
 {
-	/* One publish and at most one kick per batch, as rpmsg_recv_done(). */
+	/* At most one kick per batch, as rpmsg_recv_done(). */
 	amp_vring_drv_kick(&link->rx_vq);
 }
 
@@ -270,10 +276,13 @@ static void drv_stop(struct amp_rpmsg_link *link)
 {
 	const struct amp_rpmsg_link_config *cfg = &link->cfg;
 
-	/* virtio_reset_device(): the device must stop touching the rings before we reuse them. */
+	/*
+	 * virtio_reset_device(): the device must stop touching the rings before we reuse them.
+	 * The rings stay as they are: a device that read DRIVER_OK just before this store may
+	 * still be walking them, and zeroed indices would look to it like a driver fault. They are
+	 * zeroed when the link starts again (drv_init()), after the device saw status 0.
+	 */
 	amp_vdev_set_status(&cfg->io, cfg->vdev, 0);
-	amp_vring_drv_reset(&link->rx_vq);
-	amp_vring_drv_reset(&link->tx_vq);
 }
 
 static void drv_buffers(struct amp_rpmsg_link *link, struct amp_rpmsg_buffer_counts *c)

@@ -45,6 +45,7 @@ size_t amp_vring_size(uint32_t num, uint32_t align)
 
 int vr_attach(struct amp_vring *vr, const struct amp_vring_config *cfg, enum amp_vring_role role)
 {
+	struct amp_vring_layout layout;
 	int err;
 
 	if (!vr || !cfg || !cfg->ring || !cfg->slots || !cfg->addr.ops || !cfg->addr.ops->find_da ||
@@ -56,15 +57,18 @@ int vr_attach(struct amp_vring *vr, const struct amp_vring_config *cfg, enum amp
 	err = amp_io_check(&cfg->io);
 	if (err)
 		return err;
-	memset(vr, 0, sizeof(*vr));
-	err = amp_vring_layout(cfg->num, cfg->align, &vr->layout);
+	err = amp_vring_layout(cfg->num, cfg->align, &layout);
 	if (err)
 		return err;
 	/* The used ring holds 32-bit fields and needs 4-byte alignment (same table); with a
 	 * smaller align, 18 * num + 6 leaves it 2 bytes off for every even num. */
-	if (vr->layout.used & 3u)
+	if (layout.used & 3u)
 		return -AMP_EINVAL;
 
+	/* Only a configuration that passed every check touches the handle: a failed attach
+	 * leaves the handle as it was. */
+	memset(vr, 0, sizeof(*vr));
+	vr->layout = layout;
 	vr->base = cfg->ring;
 	vr->desc = vr->base + vr->layout.desc;
 	vr->avail = vr->base + vr->layout.avail;

@@ -45,7 +45,7 @@ static void dev_reset_state(struct amp_vring *vr)
 {
 	for (uint32_t i = 0; i < vr->layout.num; i++) {
 		vr->slots[i].token = NULL;
-		vr->slots[i].chain.writable_len = 0;
+		vr->slots[i].chain.used_limit = 0;
 		vr->slots[i].next = 0;
 		vr->slots[i].chain.chain_len = 0;
 		vr->slots[i].state = SLOT_FREE;
@@ -169,6 +169,7 @@ static __attribute__((noinline)) int walk_chain(struct amp_vring *vr, uint16_t h
 {
 	struct walk w = {.chain = chain};
 	uint16_t i = head, ring_descs = 0;
+	uint64_t total;
 
 	chain->head = head;
 	chain->readable_len = 0;
@@ -217,7 +218,8 @@ static __attribute__((noinline)) int walk_chain(struct amp_vring *vr, uint16_t h
 		i = vr->slots[i].next;
 	}
 	vr->slots[head].chain.chain_len = ring_descs;
-	vr->slots[head].chain.writable_len = (uint32_t)w.writable;
+	total = vr->lenient_used_len ? w.writable + w.readable : w.writable;
+	vr->slots[head].chain.used_limit = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
 	chain->count = w.count;
 	chain->readable_len = (uint32_t)w.readable;
 	chain->writable_len = (uint32_t)w.writable;
@@ -281,11 +283,11 @@ static AMP_ALWAYS_INLINE int dev_get_avail(struct amp_vring *vr, struct amp_vrin
 			return vr_break(vr, AMP_VRING_FAULT_ADDR);
 		s->state = SLOT_HEAD;
 		s->chain.chain_len = 1;
-		s->chain.writable_len = writable ? len : 0;
+		s->chain.used_limit = writable || vr->lenient_used_len ? len : 0;
 		chain->head = head;
 		chain->count = 1;
 		chain->readable_len = writable ? 0 : len;
-		chain->writable_len = s->chain.writable_len;
+		chain->writable_len = writable ? len : 0;
 		if (chain->max_elems)
 			chain->elems[0] = (struct amp_vring_elem){va, da, len, writable};
 	} else {
@@ -328,8 +330,9 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 	if (AMP_UNLIKELY(head >= vr->layout.num))
 		return -AMP_EINVAL;
 	s = &vr->slots[head];
-	/* used.len is the number of bytes written (v1.2 §2.7.8); never more than writable. */
-	if (AMP_UNLIKELY(s->state != SLOT_HEAD || len > s->chain.writable_len))
+	/* used.len is the number of bytes written (v1.2 §2.7.8); never more than writable unless
+	 * the caller asked for legacy lengths. */
+	if (AMP_UNLIKELY(s->state != SLOT_HEAD || len > s->chain.used_limit))
 		return -AMP_EINVAL;
 
 	if (AMP_LIKELY(s->chain.chain_len == 1)) {

@@ -25,12 +25,14 @@ static void drv_reset_state(struct amp_vring *vr)
 		vr->slots[i].chain = (struct amp_vring_slot_chain){0, 0};
 		vr->slots[i].next = (uint16_t)(i + 1);
 		vr->slots[i].avail_entry = 0; /* the ring was just zeroed */
+		vr->slots[i].fresh = 0;
 		vr->slots[i].state = SLOT_FREE;
 	}
 	vr->free_head = 0;
 	vr->free_tail = (uint16_t)(num - 1);
 	vr->num_free = num;
 	vr->own_idx = 0;
+	vr->fresh_from = 0;
 	vr->published = 0;
 	vr->signalled = 0;
 	vr->peer_idx = 0;
@@ -87,6 +89,7 @@ static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint1
 	struct amp_vring_slot *entry = &vr->slots[pos & vr->mask];
 
 	vr->own_idx = (uint16_t)(pos + 1);
+	vr->slots[head].fresh = 1;
 	if (entry->avail_entry != head)
 		entry->avail_entry = head;
 	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
@@ -285,6 +288,11 @@ static __attribute__((noinline)) int drv_refresh_used(struct amp_vring *vr)
 	if ((uint16_t)(idx - vr->consumed) > (uint16_t)(vr->published - vr->consumed))
 		return vr_break(vr, AMP_VRING_FAULT_USED_IDX);
 	vr->peer_idx = idx;
+	/* Everything queued before this read may be in the elements it covers: no longer fresh.
+	 * Each queued head is visited here once, from the local copy of the entries. */
+	for (uint16_t pos = vr->fresh_from; pos != vr->own_idx; pos++)
+		vr->slots[vr->slots[pos & vr->mask].avail_entry].fresh = 0;
+	vr->fresh_from = vr->own_idx;
 	return 0;
 }
 
@@ -313,10 +321,12 @@ static AMP_ALWAYS_INLINE int drv_get_used(struct amp_vring *vr, uint32_t *len, v
 		return vr_break(vr, AMP_VRING_FAULT_USED_ID_RANGE);
 	s = &vr->slots[id];
 	/* Outstanding and published: a head queued after the last avail.idx store is invisible
-	 * to a correct device, so returning it is as wrong as returning a free one. */
-	if (AMP_UNLIKELY(!s->token || queued_unpublished(vr, (uint16_t)id)))
+	 * to a correct device, so returning it is as wrong as returning a free one. And offered
+	 * before this element was written: a head re-queued after we read the used.idx that
+	 * covers this element cannot be in it (the same head returned twice in one batch). */
+	if (AMP_UNLIKELY(!s->token || s->fresh || queued_unpublished(vr, (uint16_t)id)))
 		return vr_break(vr, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
-	if (AMP_UNLIKELY(ulen > s->chain.writable_len) && !vr->lenient_used_len)
+	if (AMP_UNLIKELY(ulen > s->chain.used_limit) && !vr->lenient_used_len)
 		return vr_break(vr, AMP_VRING_FAULT_USED_LEN);
 
 	if (len)

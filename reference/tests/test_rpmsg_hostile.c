@@ -618,8 +618,9 @@ static void used_idx_ahead(struct hx *h)
 	wr(h, used_idx_at(h, 0), 2, rd(h, used_idx_at(h, 0), 2) + NUM);
 }
 
-/* Remote as the hostile device: the same head returned twice in one batch; the host re-posted
- * it in between, but has not published it yet (DEV-001). */
+/* Remote as the hostile device: the same head returned twice in one batch (DEV-001). The host
+ * re-posts (and publishes) the buffer after the first element, but only after it read the
+ * used.idx that covers the second, so the second cannot be a new use. */
 static void used_id_twice(struct hx *h)
 {
 	uint16_t u;

@@ -253,6 +253,54 @@ static void test_add_used_errors(void)
 	ring_pair_fini(&rp);
 }
 
+/*
+ * lenient_used_len on the device (the OpenAMP compatibility setting): a used len up to the whole
+ * chain, read-only bytes included, is accepted; beyond that it is still refused.
+ */
+static void test_add_used_lenient(void)
+{
+	struct amp_vring_elem e[3];
+	struct amp_vring_chain c = {.elems = e, .max_elems = 3};
+	struct amp_vring_chain ro = {.elems = e, .max_elems = 3};
+	struct amp_vring_sg sg[3];
+	struct ring_pair rp;
+	uint32_t len = 0;
+	void *t = NULL;
+
+	REQUIRE(ring_pair_init(&rp, 8, 16, 0, AMP_LITTLE_ENDIAN, 3, 64) == 0);
+	rp.drv_cfg.lenient_used_len = true;
+	rp.dev_cfg.lenient_used_len = true;
+	REQUIRE(amp_vring_drv_init(&rp.drv, &rp.drv_cfg) == 0);
+	REQUIRE(amp_vring_dev_init(&rp.dev, &rp.dev_cfg) == 0);
+	sg[0] = (struct amp_vring_sg){ring_pair_buf(&rp, 0), 10};
+	sg[1] = (struct amp_vring_sg){ring_pair_buf(&rp, 1), 20};
+	sg[2] = (struct amp_vring_sg){ring_pair_buf(&rp, 2), 30};
+	REQUIRE(amp_vring_drv_add(&rp.drv, sg, 1, 2, tok(1)) == 0);
+	REQUIRE(amp_vring_drv_add_buf(&rp.drv, sg[0].va, 10, false, tok(2)) == 0);
+	amp_vring_drv_publish(&rp.drv);
+	REQUIRE(amp_vring_dev_get_avail(&rp.dev, &c) == 0);
+	REQUIRE(amp_vring_dev_get_avail(&rp.dev, &ro) == 0);
+	/* The chain reports what it is; only the bound on used len changes. */
+	CHECK_EQ(c.writable_len, 50);
+	CHECK_EQ(ro.writable_len, 0);
+	CHECK_EQ(ro.readable_len, 10);
+
+	CHECK_EQ(amp_vring_dev_add_used(&rp.dev, c.head, 61), -AMP_EINVAL);
+	CHECK_EQ(amp_vring_dev_add_used(&rp.dev, ro.head, 11), -AMP_EINVAL);
+	REQUIRE(amp_vring_dev_add_used(&rp.dev, c.head, 60) == 0);
+	REQUIRE(amp_vring_dev_add_used(&rp.dev, ro.head, 10) == 0);
+	amp_vring_dev_publish(&rp.dev);
+	REQUIRE(amp_vring_drv_get_used(&rp.drv, &len, &t) == 0);
+	CHECK(t == tok(1));
+	CHECK_EQ(len, 60);
+	REQUIRE(amp_vring_drv_get_used(&rp.drv, &len, &t) == 0);
+	CHECK(t == tok(2));
+	CHECK_EQ(len, 10);
+	CHECK_EQ(amp_vring_fault(&rp.drv), AMP_VRING_FAULT_NONE);
+	CHECK_EQ(amp_vring_fault(&rp.dev), AMP_VRING_FAULT_NONE);
+	ring_pair_fini(&rp);
+}
+
 static void test_batched_publish(void)
 {
 	struct amp_vring_chain c = {0};
@@ -556,6 +604,7 @@ int main(void)
 		TEST(test_chain_elements),
 		TEST(test_chain_longer_than_max_elems),
 		TEST(test_add_used_errors),
+		TEST(test_add_used_lenient),
 		TEST(test_batched_publish),
 		TEST(test_big_endian_used_bytes),
 		TEST(test_indirect_chain),

@@ -482,6 +482,61 @@ static void test_drv_used_id_duplicate(void)
 }
 
 /*
+ * DEV-001 within one batch: the driver re-offers the head it just collected (and publishes it at
+ * once, as a receive path does) before it reaches the second element of the same batch. That
+ * element was written before the head was offered again, so it cannot be a new use of it.
+ */
+static void test_drv_used_id_duplicate_after_repost(void)
+{
+	for (size_t o = 0; o < ARRAY_SIZE(orders); o++) {
+		uint32_t len = 0;
+		void *tok = NULL;
+		struct hf h;
+
+		REQUIRE(hf_init(&h, 2, orders[o], 0) == 0);
+		REQUIRE(hf_add_buf(&h, 0, 64, true) == 0);
+		REQUIRE(hf_add_buf(&h, 1, 64, true) == 0);
+		amp_vring_drv_publish(&h.drv);
+		hf_used(&h, 0, 7);
+		hf_used(&h, 0, 7);
+		hf_publish_used(&h);
+		CHECK_EQ(amp_vring_drv_get_used(&h.drv, &len, &tok), 0);
+		CHECK(tok == TOK(0));
+		/* Head 0 is the only free descriptor: the re-offered buffer is the same head. */
+		REQUIRE(hf_add_buf(&h, 0, 64, true) == 0);
+		amp_vring_drv_publish(&h.drv);
+		CHECK_EQ(hf_exposed(&h, 2), 0);
+		CHECK_EQ(amp_vring_drv_get_used(&h.drv, &len, &tok), -AMP_EIO);
+		EXPECT_DRV_BROKEN(&h, AMP_VRING_FAULT_USED_ID_NOT_HEAD);
+		hf_fini(&h);
+	}
+}
+
+/* The legitimate version: the device returns the re-offered head in a later batch. */
+static void test_drv_used_id_reuse_next_batch_ok(void)
+{
+	for (size_t o = 0; o < ARRAY_SIZE(orders); o++) {
+		uint32_t len = 0;
+		void *tok = NULL;
+		struct hf h;
+
+		REQUIRE(hf_init(&h, 1, orders[o], 0) == 0);
+		for (uint32_t lap = 0; lap < 3; lap++) {
+			REQUIRE(hf_add_buf(&h, 0, 64, true) == 0);
+			amp_vring_drv_publish(&h.drv);
+			hf_used(&h, 0, lap);
+			hf_publish_used(&h);
+			CHECK_EQ(amp_vring_drv_get_used(&h.drv, &len, &tok), 0);
+			CHECK_EQ(len, lap);
+			CHECK(tok == TOK(0));
+			CHECK_EQ(amp_vring_drv_get_used(&h.drv, &len, &tok), -AMP_EAGAIN);
+		}
+		CHECK_EQ(amp_vring_fault(&h.drv), AMP_VRING_FAULT_NONE);
+		hf_fini(&h);
+	}
+}
+
+/*
  * DEV-001: a used id must be the head of a chain the driver *published*. A head that was added
  * but not yet covered by avail.idx cannot have been seen by a correct device; accepting it hands
  * the token back while the next publish still exposes the (now free, soon reused) descriptor.
@@ -1940,6 +1995,8 @@ int main(void)
 		TEST(test_drv_used_id_free_descriptor),
 		TEST(test_drv_used_id_chain_body),
 		TEST(test_drv_used_id_duplicate),
+		TEST(test_drv_used_id_duplicate_after_repost),
+		TEST(test_drv_used_id_reuse_next_batch_ok),
 		TEST(test_drv_used_id_unpublished_head),
 		TEST(test_drv_used_len_too_long),
 		TEST(test_drv_used_len_at_limit_ok),

@@ -138,14 +138,15 @@ enum amp_vring_fault {
 
 /**
  * struct amp_vring_slot_chain - what a slot records about the chain headed there (private)
- * @writable_len: device-writable bytes of the chain
+ * @used_limit: the largest used len for the chain: its device-writable bytes, or on a device
+ *	with @lenient_used_len all of its bytes
  * @chain_len: number of ring descriptors in the chain
  *
  * Kept together so that recording a chain is one store: the driver's hot path is bound by how
  * many stores sit between two payload stores that miss (see docs/ring.md).
  */
 struct amp_vring_slot_chain {
-	uint32_t writable_len;
+	uint32_t used_limit;
 	uint16_t chain_len;
 };
 
@@ -157,6 +158,8 @@ struct amp_vring_slot_chain {
  * @next: next descriptor of the chain, or of the driver's free list
  * @avail_entry: driver: the head last queued at the available ring entry with this slot's
  *	index (a local copy the device cannot change)
+ * @fresh: driver: the chain headed here was queued after the last read of used.idx, so no
+ *	used element up to that index can return it
  * @state: device: AMP_VRING_SLOT_* (private)
  *
  * The caller provides an array of &amp_vring_config.num of these, in local memory the peer
@@ -168,6 +171,7 @@ struct amp_vring_slot {
 	uint16_t next;
 	uint16_t avail_entry;
 	uint8_t state;
+	uint8_t fresh;
 };
 
 #define AMP_VRING_SLOTS_SIZE(num) ((size_t)(num) * sizeof(struct amp_vring_slot))
@@ -197,9 +201,10 @@ typedef void (*amp_vring_notify_fn)(void *ctx, struct amp_vring *vr);
  * @notify_ctx: passed to @notify
  * @id: caller's identifier for the ring (e.g. the remoteproc notify id); not used by the ring
  * @lenient_used_len: driver: a used len above the chain's device-writable bytes is returned
- *	as it is instead of breaking the ring, for the caller to judge. Legacy devices report the
- *	whole buffer length even for read-only buffers (OpenAMP, rpmsg-lite), and on a legacy
- *	device the spec's bound is only a recommendation (DEV-003)
+ *	as it is instead of breaking the ring, for the caller to judge. Device: a used len up to
+ *	the chain's total length is accepted. Legacy devices report the whole buffer length even
+ *	for read-only buffers (OpenAMP, rpmsg-lite), on a legacy device the spec's bound is only a
+ *	recommendation (DEV-003), and OpenAMP's driver depends on it (docs/rpmsg.md)
  */
 struct amp_vring_config {
 	uint32_t num;
@@ -252,6 +257,7 @@ struct amp_vring {
 	uint16_t flags_shadow; /* our flags word (avail.flags or used.flags) as last written */
 	uint16_t free_head;    /* driver: first free descriptor (FIFO: reuse in freeing order) */
 	uint16_t free_tail;    /* driver: last free descriptor */
+	uint16_t fresh_from;   /* driver: own_idx at the last read of used.idx */
 	uint32_t num_free;     /* driver: free descriptors */
 };
 
