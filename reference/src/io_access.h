@@ -145,6 +145,51 @@ static inline void amp_store_bytes_if_changed(const struct amp_io *io, volatile 
 		amp_store_bytes(io, p, src, len);
 }
 
+/*
+ * Memory images of adjacent fields, composed in registers: @at0 lies at the lower address. The
+ * fields are already in ring byte order; only the host's order decides where each one goes.
+ * Multi-field records (descriptors, rpmsg headers) are stored from such images: building them
+ * in a byte buffer and reading that back as wider words stalls store forwarding on every
+ * message.
+ */
+static inline uint32_t amp_image16x2(uint16_t at0, uint16_t at2)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ((uint32_t)at0 << 16) | at2;
+#else
+	return at0 | ((uint32_t)at2 << 16);
+#endif
+}
+
+static inline uint64_t amp_image32x2(uint32_t at0, uint32_t at4)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ((uint64_t)at0 << 32) | at4;
+#else
+	return at0 | ((uint64_t)at4 << 32);
+#endif
+}
+
+/* Store a 16-byte record given as two 8-byte images (@lo at the lower address). */
+static inline void amp_store_image16(const struct amp_io *io, volatile void *p, uint64_t lo,
+				     uint64_t hi)
+{
+	uint64_t img[2] = {lo, hi};
+
+	amp_store_bytes(io, p, img, sizeof(img));
+}
+
+/* The same, skipped when memory already holds it (see amp_store16_if_changed()). */
+static inline void amp_store_image16_if_changed(const struct amp_io *io, volatile void *p,
+						uint64_t lo, uint64_t hi)
+{
+	uint64_t cur[2];
+
+	memcpy(cur, (const void *)p, sizeof(cur));
+	if (cur[0] != lo || cur[1] != hi)
+		amp_store_image16(io, p, lo, hi);
+}
+
 static inline uint16_t amp_load16(bool swap, const volatile void *p)
 {
 	return amp_ring16(swap, __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED));

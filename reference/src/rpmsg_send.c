@@ -115,12 +115,13 @@ static uint32_t payload_capacity(const struct amp_rpmsg_bufrec *rec)
 static void write_header(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, uint32_t src,
 			 uint32_t dst, size_t len)
 {
-	/* reserved and flags are 0 (RPMSG-003), as Linux writes them. */
-	struct amp_rpmsg_hdr hdr = {.src = src, .dst = dst, .len = (uint16_t)len};
-	uint8_t raw[AMP_RPMSG_HDR_SIZE];
+	bool swap = amp_io_swaps(&link->cfg.io);
 
-	amp_rpmsg_hdr_encode(&hdr, link->cfg.io.order, raw);
-	amp_store_bytes(&link->cfg.io, rec->va, raw, sizeof(raw));
+	/* struct rpmsg_hdr: src, dst, reserved, len, flags (rpmsg_wire.h); reserved and flags
+	 * are 0 (RPMSG-003), as Linux writes them. */
+	amp_store_image16(&link->cfg.io, rec->va,
+			  amp_image32x2(amp_ring32(swap, src), amp_ring32(swap, dst)),
+			  amp_image32x2(0, amp_image16x2(amp_ring16(swap, (uint16_t)len), 0)));
 }
 
 static int check_addresses(const struct amp_rpmsg_endpoint *ept, uint32_t src, uint32_t dst)

@@ -137,6 +137,9 @@ static int dev_get_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 	bool rejected = false;
 	int err;
 
+	/* The kick decision after this message reads the driver's avail.flags: load the line
+	 * while the caller fills the buffer. */
+	amp_vring_prefetch_kick(&link->tx_vq);
 	if (link->tx_free_len) {
 		r = &link->tx_rec[link->tx_free[--link->tx_free_len]];
 		r->state = BUF_RESERVED;

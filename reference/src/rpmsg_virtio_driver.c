@@ -188,6 +188,10 @@ static int drv_get_tx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec **rec
 {
 	struct amp_rpmsg_bufrec *r;
 
+	/* The kick decision after this message reads the device's used.flags: load the line
+	 * while the caller fills the buffer. */
+	amp_vring_prefetch_kick(&link->tx_vq);
+
 	if (!link->tx_free_len) {
 		drv_reclaim(link);
 		if (amp_vring_fault(&link->tx_vq))

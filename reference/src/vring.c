@@ -134,6 +134,25 @@ void vr_publish(struct amp_vring *vr)
  * or the peer can read our old index and ask for a notification while we read its old
  * suppression and skip it, and both wait forever (v1.2 §2.7.13.4.1, §2.7.7.2).
  */
+/* Does the peer's suppression state ask for a notification of [old, new_idx)? */
+static bool peer_wants(struct amp_vring *vr, uint16_t new_idx, uint16_t old)
+{
+	if (vr->event_idx)
+		return need_event(amp_load16(vr->swap, vr_peer_event(vr)), new_idx, old);
+	return !(amp_load16(vr->swap, vr_peer_flags(vr)) & FLAG_NO_NOTIFICATION);
+}
+
+/*
+ * The full barrier orders our index store before the read of the peer's suppression state: a
+ * peer that turns notifications on stores its state, fences and looks at our index again, so
+ * one of the two sides always sees the other (Linux virtqueue_kick_prepare_split()). It is only
+ * needed to avoid a lost notification, so a first look without it settles the common case of a
+ * peer that waits for us: if that look already asks for the notification, it is sent, and the
+ * only race (the peer turning notifications off meanwhile) costs a spurious one, which the peer
+ * must tolerate (v1.2 §2.7.7.1). The fence waits for our stores to reach a line the peer is
+ * polling; skipping it lets the notification follow the index at once. A write barrier still
+ * orders the index before the notification.
+ */
 bool vr_kick_prepare(struct amp_vring *vr)
 {
 	uint16_t old = vr->signalled, new_idx = vr->published;
@@ -141,10 +160,17 @@ bool vr_kick_prepare(struct amp_vring *vr)
 	if (vr_broken(vr) || old == new_idx)
 		return false;
 	vr->signalled = new_idx;
+	if (peer_wants(vr, new_idx, old)) {
+		amp_barrier(&vr->io, AMP_BARRIER_WRITE);
+		return true;
+	}
 	amp_barrier(&vr->io, AMP_BARRIER_FULL);
-	if (vr->event_idx)
-		return need_event(amp_load16(vr->swap, vr_peer_event(vr)), new_idx, old);
-	return !(amp_load16(vr->swap, vr_peer_flags(vr)) & FLAG_NO_NOTIFICATION);
+	return peer_wants(vr, new_idx, old);
+}
+
+void amp_vring_prefetch_kick(const struct amp_vring *vr)
+{
+	__builtin_prefetch((const void *)(vr->event_idx ? vr_peer_event(vr) : vr_peer_flags(vr)));
 }
 
 bool vr_kick(struct amp_vring *vr)

@@ -63,19 +63,12 @@ void amp_vring_drv_reset(struct amp_vring *vr)
 static AMP_ALWAYS_INLINE void write_desc(struct amp_vring *vr, bool swap, volatile uint8_t *dst,
 					 uint64_t da, uint32_t len, uint16_t flags, uint16_t next)
 {
-	uint8_t d[DESC_SIZE];
-	uint64_t a = amp_ring64(swap, da);
-	uint32_t l = amp_ring32(swap, len);
-	uint16_t f = amp_ring16(swap, flags);
-	uint16_t n = amp_ring16(swap, next);
-
 	/* One 16-byte store per descriptor: the device reads it only after the avail.idx that
 	 * covers it, so it need not be single-copy atomic, and the trace shows one event. */
-	memcpy(d, &a, 8);
-	memcpy(d + 8, &l, 4);
-	memcpy(d + 12, &f, 2);
-	memcpy(d + 14, &n, 2);
-	amp_store_bytes_if_changed(&vr->io, dst, d, sizeof(d));
+	amp_store_image16_if_changed(
+		&vr->io, dst, amp_ring64(swap, da),
+		amp_image32x2(amp_ring32(swap, len),
+			      amp_image16x2(amp_ring16(swap, flags), amp_ring16(swap, next))));
 }
 
 /*

@@ -401,6 +401,16 @@ int amp_vring_drv_add_indirect(struct amp_vring *vr, const struct amp_vring_sg *
 			       unsigned int out, unsigned int in, void *table, void *token);
 
 /**
+ * amp_vring_prefetch_kick() - start loading what the next kick decision reads
+ * @vr: driver or device handle
+ *
+ * The peer's suppression state shares a cache line with an index the peer writes, so reading it
+ * usually misses. A sender that calls this before it fills its buffer has the line by the time
+ * it decides whether to notify. A hint only: nothing is read or written.
+ */
+void amp_vring_prefetch_kick(const struct amp_vring *vr);
+
+/**
  * amp_vring_drv_publish() - make every queued buffer visible to the device
  * @vr: driver handle
  *
@@ -413,8 +423,11 @@ void amp_vring_drv_publish(struct amp_vring *vr);
  * amp_vring_drv_kick_prepare() - does the device want a notification for what was published?
  * @vr: driver handle
  *
- * Full barrier (the avail.idx store must be visible before the suppression state is read, or
- * both sides can decide not to notify), then used.flags or, with EVENT_IDX, avail_event.
+ * Reads used.flags or, with EVENT_IDX, avail_event. When that first read does not already ask
+ * for the notification, a full barrier follows (the avail.idx store must be visible before the
+ * suppression state is read, or both sides can decide not to notify) and the state is read
+ * again. When it asks, a write barrier orders the index before the caller's notification; a
+ * peer that turned notifications off meanwhile gets a spurious one.
  *
  * Return: true when the caller must notify the device.
  */
@@ -574,6 +587,8 @@ void amp_vring_dev_publish(struct amp_vring *vr);
 /**
  * amp_vring_dev_kick_prepare() - does the driver want a notification for what was published?
  * @vr: device handle
+ *
+ * As amp_vring_drv_kick_prepare(), with avail.flags or used_event.
  *
  * Return: true when the caller must notify the driver.
  */
