@@ -1648,84 +1648,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include <errno.h>
 #include <sys/stat.h>
 
-struct seed {
-	uint8_t b[4096];
-	size_t n;
-};
+#include "seed_writer.h"
 
 static const char *out_dir;
-
-static void u8(struct seed *s, unsigned int v)
-{
-	if (s->n == sizeof(s->b)) {
-		fprintf(stderr, "seed too long\n");
-		exit(1);
-	}
-	s->b[s->n++] = (uint8_t)v;
-}
-
-static void u16(struct seed *s, unsigned int v)
-{
-	u8(s, v & 0xff);
-	u8(s, (v >> 8) & 0xff);
-}
-
-static void u32(struct seed *s, uint32_t v)
-{
-	u16(s, v & 0xffff);
-	u16(s, v >> 16);
-}
 
 /* Sizes as log2 (0..6), options of header bytes 2 and 3, budget byte, block address. */
 static void header(struct seed *s, unsigned int log0, unsigned int log1, unsigned int opts,
 		   unsigned int bufs, unsigned int budget, unsigned int dasel)
 {
 	s->n = 0;
-	u8(s, log0);
-	u8(s, log1);
-	u8(s, opts);
-	u8(s, bufs);
-	u8(s, budget);
-	u16(s, dasel);
+	seed_u8(s, log0);
+	seed_u8(s, log1);
+	seed_u8(s, opts);
+	seed_u8(s, bufs);
+	seed_u8(s, budget);
+	seed_u16(s, dasel);
 }
 
 #define NS_ALL (H_DEV_NS | H_HOST_NS | H_REMOTE_NS)
 
 static void save(const char *name, const struct seed *s)
 {
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(s->b, 1, s->n, fp) != s->n || fclose(fp)) {
-		perror(path);
-		exit(1);
-	}
+	seed_save(out_dir, name, s);
 }
 
 static void snd(struct seed *s, unsigned int side, unsigned int variant, unsigned int slot,
 		unsigned int addr, unsigned int len)
 {
-	u8(s, OP_SEND);
-	u8(s, side | variant << 1);
-	u8(s, slot);
-	u8(s, addr);
-	u16(s, len);
+	seed_u8(s, OP_SEND);
+	seed_u8(s, side | variant << 1);
+	seed_u8(s, slot);
+	seed_u8(s, addr);
+	seed_u16(s, len);
 }
 
 static void pump(struct seed *s, unsigned int rounds)
 {
-	u8(s, OP_PUMP);
-	u8(s, rounds);
+	seed_u8(s, OP_PUMP);
+	seed_u8(s, rounds);
 }
 
 static void field(struct seed *s, unsigned int sel, unsigned int idx, uint32_t v)
 {
-	u8(s, OP_FIELD);
-	u8(s, sel);
-	u8(s, idx);
-	u32(s, v);
+	seed_u8(s, OP_FIELD);
+	seed_u8(s, sel);
+	seed_u8(s, idx);
+	seed_u32(s, v);
 }
 
 int main(int argc, char **argv)
@@ -1747,169 +1715,169 @@ int main(int argc, char **argv)
 	pump(&s, 4);
 	snd(&s, 0, V_SENDTO, 0, 0, 40);
 	snd(&s, 1, V_TRYSENDTO, 0, 0, 200);
-	u8(&s, OP_HOLD);
-	u8(&s, 1);
-	u8(&s, 2);
+	seed_u8(&s, OP_HOLD);
+	seed_u8(&s, 1);
+	seed_u8(&s, 2);
 	pump(&s, 4);
-	u8(&s, OP_MODE);
-	u8(&s, 1);
-	u8(&s, M_ECHO);
+	seed_u8(&s, OP_MODE);
+	seed_u8(&s, 1);
+	seed_u8(&s, M_ECHO);
 	snd(&s, 0, V_SEND, 0, 0, 13);
 	snd(&s, 0, V_SENDTO, 0, 1, 496);
 	snd(&s, 0, V_SENDTO, 0, 0, 497);
 	pump(&s, 4);
 	snd(&s, 0, V_MORE, 0, 0, 30);
 	snd(&s, 0, V_TRYMORE, 0, 0, 31);
-	u8(&s, OP_FLUSH);
-	u8(&s, 0);
+	seed_u8(&s, OP_FLUSH);
+	seed_u8(&s, 0);
 	snd(&s, 1, V_MORE, 0, 0, 32);
 	snd(&s, 1, V_MORE, 0, 0, 33);
 	pump(&s, 4);
-	u8(&s, OP_RELEASE_RX);
-	u8(&s, 1);
-	u8(&s, 0);
-	u8(&s, OP_RELEASE_RX);
-	u8(&s, 1);
-	u8(&s, 0xff);
-	u8(&s, OP_RESERVE);
-	u8(&s, 0);
-	u8(&s, OP_SEND_RESERVED);
-	u8(&s, 0 | 1 << 1);
-	u8(&s, 0);
-	u8(&s, 0);
-	u16(&s, 64);
-	u8(&s, OP_RESERVE);
-	u8(&s, 1);
-	u8(&s, OP_RELEASE_TX);
-	u8(&s, 1);
-	u8(&s, 0);
+	seed_u8(&s, OP_RELEASE_RX);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u8(&s, OP_RELEASE_RX);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0xff);
+	seed_u8(&s, OP_RESERVE);
+	seed_u8(&s, 0);
+	seed_u8(&s, OP_SEND_RESERVED);
+	seed_u8(&s, 0 | 1 << 1);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0);
+	seed_u16(&s, 64);
+	seed_u8(&s, OP_RESERVE);
+	seed_u8(&s, 1);
+	seed_u8(&s, OP_RELEASE_TX);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
 	pump(&s, 4);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_RECOVER);
 	save("sample", &s);
 
 	/* Big-endian, one-entry rings, 32-byte buffers, blocking sends with a wait hook that
 	 * runs the other side. */
 	header(&s, 0, 0, NS_ALL | H_BIG | H_WAIT, H_BUF_32 | H_ALIGN_16, 64, 0x10);
 	pump(&s, 2);
-	u8(&s, OP_MODE);
-	u8(&s, 0);
-	u8(&s, M_NESTED_POLL);
+	seed_u8(&s, OP_MODE);
+	seed_u8(&s, 0);
+	seed_u8(&s, M_NESTED_POLL);
 	for (unsigned int i = 0; i < 4; i++) {
 		snd(&s, 0, V_SENDTO, 0, 0, 16);
 		snd(&s, 1, V_SENDTO, 0, 0, 8 + i);
 	}
 	pump(&s, 4);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_RECOVER);
 	save("big-endian-tiny", &s);
 
 	/* A hostile device: messages with bad lengths and ids, used.idx jumps, NS garbage. */
 	header(&s, 3, 3, NS_ALL | H_EVENT_IDX, H_BUF_96, 80, 0x80);
 	pump(&s, 2);
-	u8(&s, OP_DEV_PUSH); /* well-formed, to the host's permanent endpoint */
-	u8(&s, 0);
-	u8(&s, 5);
-	u16(&s, 20);
-	u32(&s, 0);
-	u8(&s, OP_POLL);
-	u8(&s, 1);
-	u8(&s, OP_DEV_PUSH); /* header len beyond the buffer */
-	u8(&s, 2);
-	u8(&s, 5);
-	u16(&s, 20);
-	u32(&s, 0xffff0000u);
-	u8(&s, OP_DEV_PUSH); /* used.len 0 */
-	u8(&s, 1 << 3);
-	u8(&s, 5);
-	u16(&s, 20);
-	u32(&s, 0);
-	u8(&s, OP_DEV_PUSH); /* to the name service */
-	u8(&s, 0);
-	u8(&s, 2);
-	u16(&s, 40);
-	u32(&s, 0);
-	u8(&s, OP_POLL);
-	u8(&s, 5);
-	u8(&s, OP_DEV_PUSH); /* an id out of range */
-	u8(&s, 1);
-	u8(&s, 0);
-	u16(&s, 8);
-	u32(&s, 1000);
-	u8(&s, OP_POLL);
-	u8(&s, 1);
-	u8(&s, OP_DEV_RETURN); /* a transmit buffer returned twice */
-	u8(&s, 0);
-	u32(&s, 0);
-	u8(&s, OP_DEV_RETURN);
-	u8(&s, 1);
-	u32(&s, 0);
+	seed_u8(&s, OP_DEV_PUSH); /* well-formed, to the host's permanent endpoint */
+	seed_u8(&s, 0);
+	seed_u8(&s, 5);
+	seed_u16(&s, 20);
+	seed_u32(&s, 0);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 1);
+	seed_u8(&s, OP_DEV_PUSH); /* header len beyond the buffer */
+	seed_u8(&s, 2);
+	seed_u8(&s, 5);
+	seed_u16(&s, 20);
+	seed_u32(&s, 0xffff0000u);
+	seed_u8(&s, OP_DEV_PUSH); /* used.len 0 */
+	seed_u8(&s, 1 << 3);
+	seed_u8(&s, 5);
+	seed_u16(&s, 20);
+	seed_u32(&s, 0);
+	seed_u8(&s, OP_DEV_PUSH); /* to the name service */
+	seed_u8(&s, 0);
+	seed_u8(&s, 2);
+	seed_u16(&s, 40);
+	seed_u32(&s, 0);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 5);
+	seed_u8(&s, OP_DEV_PUSH); /* an id out of range */
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u16(&s, 8);
+	seed_u32(&s, 1000);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 1);
+	seed_u8(&s, OP_DEV_RETURN); /* a transmit buffer returned twice */
+	seed_u8(&s, 0);
+	seed_u32(&s, 0);
+	seed_u8(&s, OP_DEV_RETURN);
+	seed_u8(&s, 1);
+	seed_u32(&s, 0);
 	snd(&s, 0, V_TRYSENDTO, 0, 0, 10);
-	u8(&s, OP_RECOVER);
-	u8(&s, OP_DEV_PUSH); /* used.idx jumps ahead */
-	u8(&s, 0x20);
-	u8(&s, 0);
-	u16(&s, 8);
-	u32(&s, 5u << 24);
-	u8(&s, OP_POLL);
-	u8(&s, 1);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_DEV_PUSH); /* used.idx jumps ahead */
+	seed_u8(&s, 0x20);
+	seed_u8(&s, 0);
+	seed_u16(&s, 8);
+	seed_u32(&s, 5u << 24);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 1);
+	seed_u8(&s, OP_RECOVER);
 	save("hostile-device", &s);
 
 	/* A hostile driver: buffers in the spare area, writable buffers to receive from, bad
 	 * lengths, indirect flags, avail.idx jumps. */
 	header(&s, 3, 3, NS_ALL | H_INDIRECT, 0, 80, 0x200);
 	pump(&s, 2);
-	u8(&s, OP_DRV_PUSH); /* well-formed, in the spare area */
-	u8(&s, 1);
-	u8(&s, 0);
-	u8(&s, 0);
-	u16(&s, 24);
-	u32(&s, 0x40);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_DRV_PUSH); /* a writable descriptor where a readable one belongs */
-	u8(&s, 0x08);
-	u8(&s, 1);
-	u8(&s, 0);
-	u16(&s, 24);
-	u32(&s, 0x0200);
-	u8(&s, OP_DRV_PUSH); /* descriptor length below the header */
-	u8(&s, 0x04);
-	u8(&s, 2);
-	u8(&s, 0);
-	u16(&s, 24);
-	u32(&s, 8u << 16);
-	u8(&s, OP_DRV_PUSH); /* header len above the descriptor */
-	u8(&s, 0x40);
-	u8(&s, 3);
-	u8(&s, 0);
-	u16(&s, 4);
-	u32(&s, 400);
-	u8(&s, OP_POLL);
-	u8(&s, 6);
-	u8(&s, OP_DRV_POST); /* a readable buffer posted for the remote to write */
-	u8(&s, 0x08);
-	u8(&s, 0);
-	u16(&s, 0);
-	u32(&s, 0);
+	seed_u8(&s, OP_DRV_PUSH); /* well-formed, in the spare area */
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0);
+	seed_u16(&s, 24);
+	seed_u32(&s, 0x40);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_DRV_PUSH); /* a writable descriptor where a readable one belongs */
+	seed_u8(&s, 0x08);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u16(&s, 24);
+	seed_u32(&s, 0x0200);
+	seed_u8(&s, OP_DRV_PUSH); /* descriptor length below the header */
+	seed_u8(&s, 0x04);
+	seed_u8(&s, 2);
+	seed_u8(&s, 0);
+	seed_u16(&s, 24);
+	seed_u32(&s, 8u << 16);
+	seed_u8(&s, OP_DRV_PUSH); /* header len above the descriptor */
+	seed_u8(&s, 0x40);
+	seed_u8(&s, 3);
+	seed_u8(&s, 0);
+	seed_u16(&s, 4);
+	seed_u32(&s, 400);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 6);
+	seed_u8(&s, OP_DRV_POST); /* a readable buffer posted for the remote to write */
+	seed_u8(&s, 0x08);
+	seed_u8(&s, 0);
+	seed_u16(&s, 0);
+	seed_u32(&s, 0);
 	snd(&s, 1, V_TRYSENDTO, 0, 0, 10);
-	u8(&s, OP_DRV_PUSH); /* indirect descriptor */
-	u8(&s, 0x08);
-	u8(&s, 4);
-	u8(&s, 0);
-	u16(&s, 24);
-	u32(&s, 0x0400);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_RECOVER);
-	u8(&s, OP_DRV_PUSH); /* avail.idx jumps past num */
-	u8(&s, 0x20);
-	u8(&s, 0);
-	u8(&s, 0);
-	u16(&s, 8);
-	u32(&s, 7u << 24);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_DRV_PUSH); /* indirect descriptor */
+	seed_u8(&s, 0x08);
+	seed_u8(&s, 4);
+	seed_u8(&s, 0);
+	seed_u16(&s, 24);
+	seed_u32(&s, 0x0400);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_DRV_PUSH); /* avail.idx jumps past num */
+	seed_u8(&s, 0x20);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0);
+	seed_u16(&s, 8);
+	seed_u32(&s, 7u << 24);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_RECOVER);
 	save("hostile-driver", &s);
 
 	/* The device block changes under the remote: ring sizes, addresses, status flips,
@@ -1917,84 +1885,84 @@ int main(int argc, char **argv)
 	header(&s, 2, 2, NS_ALL, H_ALIGN_64, 80, 0x40);
 	pump(&s, 2);
 	field(&s, 0, 0, 0); /* status 0 behind the host's back */
-	u8(&s, OP_POLL);
-	u8(&s, 2);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
 	field(&s, 0, 0, 7);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_HOST_STOP);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_HOST_STOP);
 	field(&s, 5, 0, 1024); /* vring0 num beyond the host's memory */
-	u8(&s, OP_HOST_START);
-	u8(&s, OP_RECOVER);
-	u8(&s, OP_HOST_STOP);
+	seed_u8(&s, OP_HOST_START);
+	seed_u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_HOST_STOP);
 	field(&s, 3, 1, 0xfffff000u); /* vring1 outside the window */
 	field(&s, 0, 0, 7);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
 	field(&s, 0, 0, 0);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_RECOVER);
-	u8(&s, OP_REMOTE_STOP);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_REMOTE_STOP);
 	snd(&s, 0, V_TRYSENDTO, 0, 0, 10);
-	u8(&s, OP_POLL);
-	u8(&s, 3);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 3);
 	field(&s, 1, 0, 0xffffffffu); /* gfeatures: everything */
-	u8(&s, OP_HOST_STOP);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_HOST_START);
-	u8(&s, OP_POLL);
-	u8(&s, 3);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_HOST_STOP);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_HOST_START);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 3);
+	seed_u8(&s, OP_RECOVER);
 	save("hostile-block", &s);
 
 	/* Endpoints, channels and drivers come and go; announcements with and without F_NS. */
 	header(&s, 3, 3, NS_ALL, H_HALF_RX | H_TX_128, 80, 0x100);
 	pump(&s, 2);
 	for (unsigned int i = 0; i < 4; i++) {
-		u8(&s, OP_EPT);
-		u8(&s, i & 1);
-		u8(&s, i);
-		u8(&s, i ? 0 : 5 | 1 << 3);
-		u8(&s, (i + 1) | (i & 1 ? 0x80 : 0));
+		seed_u8(&s, OP_EPT);
+		seed_u8(&s, i & 1);
+		seed_u8(&s, i);
+		seed_u8(&s, i ? 0 : 5 | 1 << 3);
+		seed_u8(&s, (i + 1) | (i & 1 ? 0x80 : 0));
 	}
 	pump(&s, 4);
-	u8(&s, OP_CHANNEL);
-	u8(&s, 0);
-	u8(&s, 1);
-	u8(&s, 5 | 2 << 3);
-	u8(&s, 3);
-	u8(&s, OP_CHANNEL);
-	u8(&s, 1);
-	u8(&s, 2);
-	u8(&s, 3);
-	u8(&s, 0);
+	seed_u8(&s, OP_CHANNEL);
+	seed_u8(&s, 0);
+	seed_u8(&s, 1);
+	seed_u8(&s, 5 | 2 << 3);
+	seed_u8(&s, 3);
+	seed_u8(&s, OP_CHANNEL);
+	seed_u8(&s, 1);
+	seed_u8(&s, 2);
+	seed_u8(&s, 3);
+	seed_u8(&s, 0);
 	pump(&s, 4);
-	u8(&s, OP_MODE);
-	u8(&s, 0);
-	u8(&s, M_PROBE_FAIL | M_PROBE_SEND);
-	u8(&s, OP_DRIVER);
-	u8(&s, 0);
-	u8(&s, OP_DRIVER);
-	u8(&s, 0);
-	u8(&s, OP_CHANNEL);
-	u8(&s, 0 | 2);
-	u8(&s, 1);
-	u8(&s, 0);
-	u8(&s, 0);
-	u8(&s, OP_EPT);
-	u8(&s, 1);
-	u8(&s, 1);
-	u8(&s, 0);
-	u8(&s, 0);
+	seed_u8(&s, OP_MODE);
+	seed_u8(&s, 0);
+	seed_u8(&s, M_PROBE_FAIL | M_PROBE_SEND);
+	seed_u8(&s, OP_DRIVER);
+	seed_u8(&s, 0);
+	seed_u8(&s, OP_DRIVER);
+	seed_u8(&s, 0);
+	seed_u8(&s, OP_CHANNEL);
+	seed_u8(&s, 0 | 2);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0);
+	seed_u8(&s, OP_EPT);
+	seed_u8(&s, 1);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0);
 	pump(&s, 4);
-	u8(&s, OP_HOST_STOP);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_HOST_START);
+	seed_u8(&s, OP_HOST_STOP);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_HOST_START);
 	pump(&s, 4);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_RECOVER);
 	save("lifecycle", &s);
 
 	/* No name service on the remote: NS messages from the host arrive without F_NS. */
@@ -2004,27 +1972,27 @@ int main(int argc, char **argv)
 	snd(&s, 0, V_SENDTO, 0, 2, 40);
 	snd(&s, 1, V_SENDTO, 0, 2, 40);
 	pump(&s, 4);
-	u8(&s, OP_RAW); /* garbage over the first host receive buffer */
-	u16(&s, 0x1000);
-	u8(&s, 8);
-	u32(&s, 0xdeadbeefu);
-	u32(&s, 0x35);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_RAW); /* garbage over the first host receive buffer */
+	seed_u16(&s, 0x1000);
+	seed_u8(&s, 8);
+	seed_u32(&s, 0xdeadbeefu);
+	seed_u32(&s, 0x35);
+	seed_u8(&s, OP_RECOVER);
 	save("no-ns-openamp", &s);
 
 	/* The remote's attach fails on a ring whose used ring would be misaligned, then the
 	 * remote stops its link. */
 	header(&s, 1, 1, NS_ALL, 0, 16, 0x20);
 	pump(&s, 2);
-	u8(&s, OP_HOST_STOP);
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_HOST_START);
+	seed_u8(&s, OP_HOST_STOP);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_HOST_START);
 	field(&s, 4, 1, 2); /* vring1 align 2 */
-	u8(&s, OP_POLL);
-	u8(&s, 2);
-	u8(&s, OP_REMOTE_STOP);
-	u8(&s, OP_RECOVER);
+	seed_u8(&s, OP_POLL);
+	seed_u8(&s, 2);
+	seed_u8(&s, OP_REMOTE_STOP);
+	seed_u8(&s, OP_RECOVER);
 	save("hostile-align-stop", &s);
 	return 0;
 }

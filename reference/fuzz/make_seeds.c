@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "seed_writer.h"
+
 /* enum op of fuzz_vring_device.c */
 enum dev_op {
 	D_PEER_RING,
@@ -93,38 +95,6 @@ enum drv_op {
 #define DF_ADDR_RAW 0x30u
 #define DF_LEN32    0x40u
 
-struct seed {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void u8(struct seed *s, unsigned int v)
-{
-	if (s->n == sizeof(s->b)) {
-		fprintf(stderr, "seed too long\n");
-		exit(1);
-	}
-	s->b[s->n++] = (uint8_t)v;
-}
-
-static void u16(struct seed *s, unsigned int v)
-{
-	u8(s, v & 0xff);
-	u8(s, (v >> 8) & 0xff);
-}
-
-static void u32(struct seed *s, uint32_t v)
-{
-	u16(s, v & 0xffff);
-	u16(s, v >> 16);
-}
-
-static void u64(struct seed *s, uint64_t v)
-{
-	u32(s, (uint32_t)v);
-	u32(s, (uint32_t)(v >> 32));
-}
-
 /*
  * The header: num = 1 << @num_log2, @opts as above, window A of @asize bytes (1..8192),
  * @bsel (B size 16 * (bsel & 0x7f) + 16, REGION_C), @da seed, @start (indices begin at
@@ -134,35 +104,25 @@ static void header(struct seed *s, unsigned int num_log2, unsigned int opts, uns
 		   unsigned int bsel, uint64_t da, unsigned int start)
 {
 	s->n = 0;
-	u8(s, num_log2);
-	u8(s, opts);
-	u8(s, 255);
-	u16(s, asize - 1);
-	u8(s, bsel);
-	u64(s, da);
-	u8(s, start);
-	u16(s, 0);
-	u16(s, 0);
+	seed_u8(s, num_log2);
+	seed_u8(s, opts);
+	seed_u8(s, 255);
+	seed_u16(s, asize - 1);
+	seed_u8(s, bsel);
+	seed_u64(s, da);
+	seed_u8(s, start);
+	seed_u16(s, 0);
+	seed_u16(s, 0);
 }
 
 static char *out_dir;
 
 static void save(const char *sub, const char *name, const struct seed *s)
 {
-	char path[4096];
-	FILE *fp;
+	char dir[4096];
 
-	snprintf(path, sizeof(path), "%s/%s", out_dir, sub);
-	if (mkdir(path, 0777) && errno != EEXIST) {
-		perror(path);
-		exit(1);
-	}
-	snprintf(path, sizeof(path), "%s/%s/%s", out_dir, sub, name);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(s->b, 1, s->n, fp) != s->n || fclose(fp)) {
-		perror(path);
-		exit(1);
-	}
+	snprintf(dir, sizeof(dir), "%s/%s", out_dir, sub);
+	seed_save(dir, name, s);
 }
 
 /* ------------------------------------------------------------------ device seeds */
@@ -172,14 +132,14 @@ static void d_add(struct seed *s, unsigned int head, unsigned int n, unsigned in
 		  int indirect, unsigned int table_off, const unsigned int *offs,
 		  const unsigned int *lens)
 {
-	u8(s, D_PEER_ADD);
-	u8(s, head);
-	u8(s, (n - 1) | nout << 3 | 0x40 | (indirect ? 0x80 : 0));
+	seed_u8(s, D_PEER_ADD);
+	seed_u8(s, head);
+	seed_u8(s, (n - 1) | nout << 3 | 0x40 | (indirect ? 0x80 : 0));
 	if (indirect)
-		u16(s, table_off);
+		seed_u16(s, table_off);
 	for (unsigned int k = 0; k < n; k++) {
-		u16(s, offs[k]);
-		u16(s, lens[k]);
+		seed_u16(s, offs[k]);
+		seed_u16(s, lens[k]);
 	}
 }
 
@@ -192,49 +152,49 @@ static void d_add1(struct seed *s, unsigned int head, unsigned int off, unsigned
 /* take, return all writable bytes, publish, decide on a kick */
 static void d_round(struct seed *s, unsigned int max_elems)
 {
-	u8(s, D_GET_AVAIL);
-	u8(s, max_elems);
-	u8(s, D_ADD_USED);
-	u8(s, 0);
-	u8(s, 0);
-	u8(s, D_PUBLISH);
-	u8(s, D_KICK_PREPARE);
+	seed_u8(s, D_GET_AVAIL);
+	seed_u8(s, max_elems);
+	seed_u8(s, D_ADD_USED);
+	seed_u8(s, 0);
+	seed_u8(s, 0);
+	seed_u8(s, D_PUBLISH);
+	seed_u8(s, D_KICK_PREPARE);
 }
 
 /* a descriptor in the table, address in window A */
 static void d_desc(struct seed *s, unsigned int idx, unsigned int mode, unsigned int off,
 		   unsigned int len, unsigned int next)
 {
-	u8(s, D_PEER_DESC);
-	u8(s, idx);
-	u8(s, mode);
-	u16(s, off);
-	u16(s, len);
-	u8(s, next);
+	seed_u8(s, D_PEER_DESC);
+	seed_u8(s, idx);
+	seed_u8(s, mode);
+	seed_u16(s, off);
+	seed_u16(s, len);
+	seed_u8(s, next);
 }
 
 static void d_expose(struct seed *s, unsigned int slot, unsigned int head)
 {
-	u8(s, D_PEER_AVAIL);
-	u8(s, slot);
-	u8(s, head);
-	u8(s, D_PEER_IDX);
-	u8(s, 1 << 2); /* advance by one */
+	seed_u8(s, D_PEER_AVAIL);
+	seed_u8(s, slot);
+	seed_u8(s, head);
+	seed_u8(s, D_PEER_IDX);
+	seed_u8(s, 1 << 2); /* advance by one */
 }
 
 /* the ring is broken: every call fails, then the driver and device reset */
 static void d_after_fault(struct seed *s)
 {
-	u8(s, D_GET_AVAIL);
-	u8(s, 4);
-	u8(s, D_ADD_USED);
-	u8(s, 0);
-	u8(s, 0);
-	u8(s, D_HAS_AVAIL);
-	u8(s, D_KICK_PREPARE);
-	u8(s, D_ENABLE);
-	u8(s, D_RESET);
-	u8(s, 1);
+	seed_u8(s, D_GET_AVAIL);
+	seed_u8(s, 4);
+	seed_u8(s, D_ADD_USED);
+	seed_u8(s, 0);
+	seed_u8(s, 0);
+	seed_u8(s, D_HAS_AVAIL);
+	seed_u8(s, D_KICK_PREPARE);
+	seed_u8(s, D_ENABLE);
+	seed_u8(s, D_RESET);
+	seed_u8(s, 1);
 }
 
 static void device_seeds(void)
@@ -246,25 +206,25 @@ static void device_seeds(void)
 	/* one writable buffer, the rpmsg case */
 	header(&s, 2, 0, 256, 0, 0x10000000, 0);
 	d_add1(&s, 0, 0, 64, 1);
-	u8(&s, D_HAS_AVAIL);
+	seed_u8(&s, D_HAS_AVAIL);
 	d_round(&s, 4);
-	u8(&s, D_HAS_AVAIL);
-	u8(&s, D_GET_AVAIL);
-	u8(&s, 4);
+	seed_u8(&s, D_HAS_AVAIL);
+	seed_u8(&s, D_GET_AVAIL);
+	seed_u8(&s, 4);
 	save("vring_device", "single-buffer", &s);
 
 	/* a three-descriptor chain, one readable and two writable; returned short */
 	header(&s, 3, 0, 512, 0, 0x80000000, 0);
 	d_add(&s, 2, 3, 1, 0, 0, offs3, lens3);
-	u8(&s, D_GET_AVAIL);
-	u8(&s, 8);
-	u8(&s, D_ADD_USED);
-	u8(&s, 0);
-	u8(&s, 1 | 4 << 2);
-	u8(&s, D_KICK);
+	seed_u8(&s, D_GET_AVAIL);
+	seed_u8(&s, 8);
+	seed_u8(&s, D_ADD_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, 1 | 4 << 2);
+	seed_u8(&s, D_KICK);
 	d_add(&s, 5, 3, 1, 0, 0, offs3, lens3);
-	u8(&s, D_DISABLE);
-	u8(&s, D_ENABLE);
+	seed_u8(&s, D_DISABLE);
+	seed_u8(&s, D_ENABLE);
 	d_round(&s, 2);
 	save("vring_device", "chain", &s);
 
@@ -282,16 +242,16 @@ static void device_seeds(void)
 	header(&s, 3, EVENT_IDX, 256, 0, 0x1000, 0);
 	d_add1(&s, 0, 0, 32, 1);
 	d_add1(&s, 1, 32, 32, 1);
-	u8(&s, D_PEER_EVENT);
-	u8(&s, 1);
-	u16(&s, 1);
+	seed_u8(&s, D_PEER_EVENT);
+	seed_u8(&s, 1);
+	seed_u16(&s, 1);
 	d_round(&s, 1);
 	d_round(&s, 1);
-	u8(&s, D_DISABLE);
+	seed_u8(&s, D_DISABLE);
 	d_add1(&s, 2, 64, 32, 0);
-	u8(&s, D_ENABLE);
+	seed_u8(&s, D_ENABLE);
 	d_round(&s, 1);
-	u8(&s, D_KICK);
+	seed_u8(&s, D_KICK);
 	save("vring_device", "event-idx", &s);
 
 	/* big-endian, align 4096, windows A and B ending at 2^64, both features */
@@ -312,19 +272,19 @@ static void device_seeds(void)
 	header(&s, 1, EVENT_IDX, 64, 0, 0x2000, 3);
 	for (unsigned int i = 0; i < 6; i++) {
 		d_add1(&s, i & 1, 8 * i, 8, 1);
-		u8(&s, D_GET_AVAIL);
-		u8(&s, 1);
-		u8(&s, D_ADD_USED);
-		u8(&s, 0);
-		u8(&s, 0);
-		u8(&s, D_PUBLISH);
+		seed_u8(&s, D_GET_AVAIL);
+		seed_u8(&s, 1);
+		seed_u8(&s, D_ADD_USED);
+		seed_u8(&s, 0);
+		seed_u8(&s, 0);
+		seed_u8(&s, D_PUBLISH);
 	}
 	for (unsigned int i = 0; i < 4; i++) {
 		d_add1(&s, i & 1, 8 * i, 8, 1);
 		d_round(&s, 1);
 	}
-	u8(&s, D_BULK);
-	u8(&s, 0);
+	seed_u8(&s, D_BULK);
+	seed_u8(&s, 0);
 	save("vring_device", "index-wrap", &s);
 
 	/* hostile: a descriptor loop 0 -> 1 -> 0, then a loop inside an indirect table */
@@ -333,18 +293,18 @@ static void device_seeds(void)
 	d_desc(&s, 1, DF_NEXT, 8, 8, 0);
 	d_expose(&s, 0, 0);
 	d_after_fault(&s);
-	u8(&s, D_PEER_TABLE); /* entry 0 of a table at A + 64, next 1 */
-	u16(&s, 64);
-	u8(&s, DF_NEXT);
-	u16(&s, 0);
-	u16(&s, 8);
-	u8(&s, 1);
-	u8(&s, D_PEER_TABLE); /* entry 1, next 0 */
-	u16(&s, 80);
-	u8(&s, DF_NEXT);
-	u16(&s, 8);
-	u16(&s, 8);
-	u8(&s, 0);
+	seed_u8(&s, D_PEER_TABLE); /* entry 0 of a table at A + 64, next 1 */
+	seed_u16(&s, 64);
+	seed_u8(&s, DF_NEXT);
+	seed_u16(&s, 0);
+	seed_u16(&s, 8);
+	seed_u8(&s, 1);
+	seed_u8(&s, D_PEER_TABLE); /* entry 1, next 0 */
+	seed_u16(&s, 80);
+	seed_u8(&s, DF_NEXT);
+	seed_u16(&s, 8);
+	seed_u16(&s, 8);
+	seed_u8(&s, 0);
 	d_desc(&s, 2, DF_INDIRECT, 64, 32, 0);
 	d_expose(&s, 0, 2);
 	d_after_fault(&s);
@@ -352,22 +312,22 @@ static void device_seeds(void)
 
 	/* hostile: a head out of range, then avail.idx jumping num + 5 ahead, then backwards */
 	header(&s, 2, 0, 128, 0, 0x10000, 0);
-	u8(&s, D_PEER_AVAIL);
-	u8(&s, 0);
-	u8(&s, 0xff);
-	u16(&s, 1000);
-	u8(&s, D_PEER_IDX);
-	u8(&s, 1 << 2);
+	seed_u8(&s, D_PEER_AVAIL);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0xff);
+	seed_u16(&s, 1000);
+	seed_u8(&s, D_PEER_IDX);
+	seed_u8(&s, 1 << 2);
 	d_after_fault(&s);
-	u8(&s, D_PEER_IDX);
-	u8(&s, 3 | 5 << 2);
+	seed_u8(&s, D_PEER_IDX);
+	seed_u8(&s, 3 | 5 << 2);
 	d_after_fault(&s);
 	d_add1(&s, 0, 0, 8, 1);
 	d_round(&s, 1);
-	u8(&s, D_PEER_IDX);
-	u8(&s, 2 | 1 << 2);
-	u8(&s, D_PEER_IDX);
-	u8(&s, 2 | 1 << 2);
+	seed_u8(&s, D_PEER_IDX);
+	seed_u8(&s, 2 | 1 << 2);
+	seed_u8(&s, D_PEER_IDX);
+	seed_u8(&s, 2 | 1 << 2);
 	d_after_fault(&s);
 	save("vring_device", "hostile-index", &s);
 
@@ -376,12 +336,12 @@ static void device_seeds(void)
 	d_desc(&s, 0, 0, 120, 16, 0);
 	d_expose(&s, 0, 0);
 	d_after_fault(&s);
-	u8(&s, D_PEER_DESC);
-	u8(&s, 1);
-	u8(&s, DF_ADDR_RAW | DF_LEN32);
-	u64(&s, UINT64_MAX);
-	u32(&s, 2);
-	u8(&s, 0);
+	seed_u8(&s, D_PEER_DESC);
+	seed_u8(&s, 1);
+	seed_u8(&s, DF_ADDR_RAW | DF_LEN32);
+	seed_u64(&s, UINT64_MAX);
+	seed_u32(&s, 2);
+	seed_u8(&s, 0);
 	d_expose(&s, 0, 1);
 	d_after_fault(&s);
 	save("vring_device", "hostile-address", &s);
@@ -389,12 +349,12 @@ static void device_seeds(void)
 	/* hostile: indirect tables that are nested, combined with NEXT, of a bad length, or
 	 * used without the feature */
 	header(&s, 2, INDIRECT, 256, 0, 0x10000, 0);
-	u8(&s, D_PEER_TABLE);
-	u16(&s, 64);
-	u8(&s, DF_INDIRECT);
-	u16(&s, 128);
-	u16(&s, 16);
-	u8(&s, 0);
+	seed_u8(&s, D_PEER_TABLE);
+	seed_u16(&s, 64);
+	seed_u8(&s, DF_INDIRECT);
+	seed_u16(&s, 128);
+	seed_u16(&s, 16);
+	seed_u8(&s, 0);
 	d_desc(&s, 0, DF_INDIRECT, 64, 16, 0);
 	d_expose(&s, 0, 0);
 	d_after_fault(&s);
@@ -414,10 +374,10 @@ static void device_seeds(void)
 	d_after_fault(&s);
 	d_add1(&s, 3, 0, 8, 1);
 	d_add1(&s, 3, 0, 8, 1);
-	u8(&s, D_GET_AVAIL);
-	u8(&s, 1);
-	u8(&s, D_GET_AVAIL);
-	u8(&s, 1);
+	seed_u8(&s, D_GET_AVAIL);
+	seed_u8(&s, 1);
+	seed_u8(&s, D_GET_AVAIL);
+	seed_u8(&s, 1);
 	d_after_fault(&s);
 	/* an indirect descriptor without the feature */
 	d_desc(&s, 0, DF_INDIRECT, 64, 16, 0);
@@ -427,26 +387,26 @@ static void device_seeds(void)
 
 	/* hostile: 2 x 4 GiB readable in region C, and an indirect table of 32769 entries */
 	header(&s, 2, INDIRECT, 64, REGION_C, 0x100000, 0);
-	u8(&s, D_PEER_DESC);
-	u8(&s, 0);
-	u8(&s, DF_NEXT | DF_ADDR_C | DF_LEN32);
-	u32(&s, 0);
-	u32(&s, UINT32_MAX);
-	u8(&s, 1);
-	u8(&s, D_PEER_DESC);
-	u8(&s, 1);
-	u8(&s, DF_ADDR_C | DF_LEN32);
-	u32(&s, 0);
-	u32(&s, UINT32_MAX);
-	u8(&s, 0);
+	seed_u8(&s, D_PEER_DESC);
+	seed_u8(&s, 0);
+	seed_u8(&s, DF_NEXT | DF_ADDR_C | DF_LEN32);
+	seed_u32(&s, 0);
+	seed_u32(&s, UINT32_MAX);
+	seed_u8(&s, 1);
+	seed_u8(&s, D_PEER_DESC);
+	seed_u8(&s, 1);
+	seed_u8(&s, DF_ADDR_C | DF_LEN32);
+	seed_u32(&s, 0);
+	seed_u32(&s, UINT32_MAX);
+	seed_u8(&s, 0);
 	d_expose(&s, 0, 0);
 	d_after_fault(&s);
-	u8(&s, D_PEER_DESC);
-	u8(&s, 2);
-	u8(&s, DF_INDIRECT | DF_ADDR_C | DF_LEN32);
-	u32(&s, 0);
-	u32(&s, 32769 * 16);
-	u8(&s, 0);
+	seed_u8(&s, D_PEER_DESC);
+	seed_u8(&s, 2);
+	seed_u8(&s, DF_INDIRECT | DF_ADDR_C | DF_LEN32);
+	seed_u32(&s, 0);
+	seed_u32(&s, 32769 * 16);
+	seed_u8(&s, 0);
 	d_expose(&s, 0, 2);
 	d_after_fault(&s);
 	save("vring_device", "hostile-4gib", &s);
@@ -457,37 +417,37 @@ static void device_seeds(void)
 /* a buffer in window A (kind 0) or B (kind 1) */
 static void r_sg(struct seed *s, unsigned int kind, unsigned int off, unsigned int len)
 {
-	u8(s, kind);
-	u16(s, off);
-	u16(s, len);
+	seed_u8(s, kind);
+	seed_u16(s, off);
+	seed_u16(s, len);
 }
 
 static void r_add_buf(struct seed *s, int writable, unsigned int off, unsigned int len)
 {
-	u8(s, R_ADD_BUF);
-	u8(s, writable ? 1 : 0);
+	seed_u8(s, R_ADD_BUF);
+	seed_u8(s, writable ? 1 : 0);
 	r_sg(s, 0, off, len);
 }
 
 /* a correct device returns record @sel with all its writable bytes and publishes used.idx */
 static void r_return(struct seed *s, unsigned int sel, unsigned int len_mode)
 {
-	u8(s, R_PEER_RETURN);
-	u8(s, sel);
-	u8(s, len_mode | 4);
+	seed_u8(s, R_PEER_RETURN);
+	seed_u8(s, sel);
+	seed_u8(s, len_mode | 4);
 }
 
 static void r_after_fault(struct seed *s)
 {
-	u8(s, R_GET_USED);
-	u8(s, 0);
+	seed_u8(s, R_GET_USED);
+	seed_u8(s, 0);
 	r_add_buf(s, 1, 0, 8);
-	u8(s, R_HAS_USED);
-	u8(s, R_ENABLE);
-	u8(s, R_KICK_PREPARE);
-	u8(s, R_DETACH);
-	u8(s, R_DETACH);
-	u8(s, R_RESET);
+	seed_u8(s, R_HAS_USED);
+	seed_u8(s, R_ENABLE);
+	seed_u8(s, R_KICK_PREPARE);
+	seed_u8(s, R_DETACH);
+	seed_u8(s, R_DETACH);
+	seed_u8(s, R_RESET);
 }
 
 static void driver_seeds(void)
@@ -497,155 +457,155 @@ static void driver_seeds(void)
 	/* one writable buffer, the rpmsg case */
 	header(&s, 2, 0, 256, 0, 0x10000000, 0);
 	r_add_buf(&s, 1, 0, 64);
-	u8(&s, R_PUBLISH);
-	u8(&s, R_KICK_PREPARE);
-	u8(&s, R_HAS_USED);
+	seed_u8(&s, R_PUBLISH);
+	seed_u8(&s, R_KICK_PREPARE);
+	seed_u8(&s, R_HAS_USED);
 	r_return(&s, 0, 0);
-	u8(&s, R_HAS_USED);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
+	seed_u8(&s, R_HAS_USED);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
 	save("vring_driver", "single-buffer", &s);
 
 	/* chains of one readable and two writable buffers; one returned short, one detached */
 	header(&s, 3, 0, 512, 0, 0x80000000, 0);
 	for (unsigned int i = 0; i < 2; i++) {
-		u8(&s, R_ADD);
-		u8(&s, 1 | 2 << 3);
+		seed_u8(&s, R_ADD);
+		seed_u8(&s, 1 | 2 << 3);
 		r_sg(&s, 0, 0, 16);
 		r_sg(&s, 0, 64, 100);
 		r_sg(&s, 0, 200, 50);
 	}
-	u8(&s, R_KICK);
+	seed_u8(&s, R_KICK);
 	r_return(&s, 1, 1 | 8 << 3);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
-	u8(&s, R_DETACH);
-	u8(&s, R_DETACH);
-	u8(&s, R_ADD_INDIRECT); /* without the feature */
-	u8(&s, 1);
-	u8(&s, 0);
-	u16(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, R_DETACH);
+	seed_u8(&s, R_DETACH);
+	seed_u8(&s, R_ADD_INDIRECT); /* without the feature */
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u16(&s, 0);
 	r_sg(&s, 0, 0, 8);
 	save("vring_driver", "chain", &s);
 
 	/* indirect tables of four and of one */
 	header(&s, 2, INDIRECT, 1024, 0, 0x40000000, 0);
-	u8(&s, R_ADD_INDIRECT);
-	u8(&s, 2 | 2 << 3);
-	u8(&s, 0);
-	u16(&s, 512);
+	seed_u8(&s, R_ADD_INDIRECT);
+	seed_u8(&s, 2 | 2 << 3);
+	seed_u8(&s, 0);
+	seed_u16(&s, 512);
 	r_sg(&s, 0, 0, 16);
 	r_sg(&s, 0, 16, 16);
 	r_sg(&s, 0, 32, 64);
 	r_sg(&s, 0, 96, 64);
-	u8(&s, R_ADD_INDIRECT);
-	u8(&s, 1 << 3);
-	u8(&s, 0);
-	u16(&s, 768);
+	seed_u8(&s, R_ADD_INDIRECT);
+	seed_u8(&s, 1 << 3);
+	seed_u8(&s, 0);
+	seed_u16(&s, 768);
 	r_sg(&s, 0, 256, 128);
-	u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PUBLISH);
 	r_return(&s, 0, 0);
 	r_return(&s, 1, 1 | 1 << 3);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 3);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 3);
 	save("vring_driver", "indirect", &s);
 
 	/* event index: the device moves avail_event; callbacks disabled and re-enabled */
 	header(&s, 3, EVENT_IDX, 256, 0, 0x1000, 0);
 	r_add_buf(&s, 1, 0, 32);
 	r_add_buf(&s, 1, 32, 32);
-	u8(&s, R_PUBLISH);
-	u8(&s, R_PEER_EVENT);
-	u8(&s, 1);
-	u16(&s, 0);
-	u8(&s, R_KICK_PREPARE);
+	seed_u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PEER_EVENT);
+	seed_u8(&s, 1);
+	seed_u16(&s, 0);
+	seed_u8(&s, R_KICK_PREPARE);
 	r_add_buf(&s, 0, 64, 32);
-	u8(&s, R_KICK);
-	u8(&s, R_DISABLE);
+	seed_u8(&s, R_KICK);
+	seed_u8(&s, R_DISABLE);
 	r_return(&s, 0, 0);
-	u8(&s, R_ENABLE);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
+	seed_u8(&s, R_ENABLE);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
 	r_return(&s, 0, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
 	save("vring_driver", "event-idx", &s);
 
 	/* big-endian, align 4096, A ends at 2^64 and B starts at 0 */
 	header(&s, 4, BIG_ENDIAN_RING | EVENT_IDX | INDIRECT | ALIGN_4096 | WINDOW_B | PLACE_SPLIT,
 	       1024, 15, 0, 0);
-	u8(&s, R_ADD);
-	u8(&s, 1 | 1 << 3);
+	seed_u8(&s, R_ADD);
+	seed_u8(&s, 1 | 1 << 3);
 	r_sg(&s, 0, 1000, 24);
 	r_sg(&s, 1, 0, 256);
-	u8(&s, R_ADD_INDIRECT);
-	u8(&s, 1 | 1 << 3);
-	u8(&s, 1);
-	u16(&s, 128);
+	seed_u8(&s, R_ADD_INDIRECT);
+	seed_u8(&s, 1 | 1 << 3);
+	seed_u8(&s, 1);
+	seed_u16(&s, 128);
 	r_sg(&s, 1, 0, 16);
 	r_sg(&s, 0, 0, 16);
-	u8(&s, R_KICK);
+	seed_u8(&s, R_KICK);
 	r_return(&s, 1, 0);
 	r_return(&s, 0, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
 	save("vring_driver", "big-endian-split", &s);
 
 	/* indices start at 65533 and wrap; the 65535-unsignalled kick fires (odd start) */
 	header(&s, 1, EVENT_IDX, 64, 0, 0x2000, 3);
 	for (unsigned int i = 0; i < 10; i++) {
 		r_add_buf(&s, 1, 8 * (i % 8), 8);
-		u8(&s, i < 6 ? R_PUBLISH : R_KICK);
+		seed_u8(&s, i < 6 ? R_PUBLISH : R_KICK);
 		r_return(&s, 0, 0);
-		u8(&s, R_GET_USED);
-		u8(&s, 0);
+		seed_u8(&s, R_GET_USED);
+		seed_u8(&s, 0);
 	}
-	u8(&s, R_BULK);
-	u8(&s, 0);
+	seed_u8(&s, R_BULK);
+	seed_u8(&s, 0);
 	save("vring_driver", "index-wrap", &s);
 
 	/* argument errors: outside the window, NULL token, too long a chain, misaligned or
 	 * absent table, 2 x 4 GiB writable in region C */
 	header(&s, 2, INDIRECT, 128, REGION_C, 0x100000, 0);
-	u8(&s, R_ADD_BUF);
-	u8(&s, 1);
-	u8(&s, 3);
-	u8(&s, 0);
-	u16(&s, 8);
-	u8(&s, R_ADD_BUF); /* straddles the end of window A */
-	u8(&s, 1);
+	seed_u8(&s, R_ADD_BUF);
+	seed_u8(&s, 1);
+	seed_u8(&s, 3);
+	seed_u8(&s, 0);
+	seed_u16(&s, 8);
+	seed_u8(&s, R_ADD_BUF); /* straddles the end of window A */
+	seed_u8(&s, 1);
 	r_sg(&s, 4, 120, 16);
-	u8(&s, R_ADD_BUF);
-	u8(&s, 2);
+	seed_u8(&s, R_ADD_BUF);
+	seed_u8(&s, 2);
 	r_sg(&s, 0, 0, 8);
-	u8(&s, R_ADD); /* 24 writable buffers, more than num */
-	u8(&s, 0x40);
+	seed_u8(&s, R_ADD); /* 24 writable buffers, more than num */
+	seed_u8(&s, 0x40);
 	for (unsigned int i = 0; i < 24; i++)
 		r_sg(&s, 0, 4 * i, 4);
-	u8(&s, R_ADD_INDIRECT);
-	u8(&s, 1);
-	u8(&s, 2);
-	u16(&s, 0);
+	seed_u8(&s, R_ADD_INDIRECT);
+	seed_u8(&s, 1);
+	seed_u8(&s, 2);
+	seed_u16(&s, 0);
 	r_sg(&s, 0, 0, 8);
-	u8(&s, R_ADD_INDIRECT);
-	u8(&s, 1);
-	u8(&s, 0x80);
-	u16(&s, 0);
+	seed_u8(&s, R_ADD_INDIRECT);
+	seed_u8(&s, 1);
+	seed_u8(&s, 0x80);
+	seed_u16(&s, 0);
 	r_sg(&s, 0, 0, 8);
-	u8(&s, R_ADD);
-	u8(&s, 2 << 3);
-	u8(&s, 2);
-	u32(&s, 0);
-	u32(&s, UINT32_MAX);
-	u8(&s, 2);
-	u32(&s, 0);
-	u32(&s, UINT32_MAX);
+	seed_u8(&s, R_ADD);
+	seed_u8(&s, 2 << 3);
+	seed_u8(&s, 2);
+	seed_u32(&s, 0);
+	seed_u32(&s, UINT32_MAX);
+	seed_u8(&s, 2);
+	seed_u32(&s, 0);
+	seed_u32(&s, UINT32_MAX);
 	for (unsigned int i = 0; i < 5; i++)
 		r_add_buf(&s, 1, 0, 8);
 	save("vring_driver", "argument-errors", &s);
@@ -653,19 +613,19 @@ static void driver_seeds(void)
 	/* hostile: used.idx ahead of what was published, then an id out of range */
 	header(&s, 2, 0, 128, 0, 0x10000, 0);
 	r_add_buf(&s, 1, 0, 8);
-	u8(&s, R_PUBLISH);
-	u8(&s, R_PEER_IDX);
-	u8(&s, 3);
+	seed_u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PEER_IDX);
+	seed_u8(&s, 3);
 	r_after_fault(&s);
 	r_add_buf(&s, 1, 0, 8);
-	u8(&s, R_PUBLISH);
-	u8(&s, R_PEER_ELEM);
-	u8(&s, 0);
-	u8(&s, 0xff);
-	u32(&s, 1000);
-	u16(&s, 0);
-	u8(&s, R_PEER_IDX);
-	u8(&s, 1 << 2);
+	seed_u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PEER_ELEM);
+	seed_u8(&s, 0);
+	seed_u8(&s, 0xff);
+	seed_u32(&s, 1000);
+	seed_u16(&s, 0);
+	seed_u8(&s, R_PEER_IDX);
+	seed_u8(&s, 1 << 2);
 	r_after_fault(&s);
 	save("vring_driver", "hostile-index-id", &s);
 
@@ -673,24 +633,24 @@ static void driver_seeds(void)
 	header(&s, 2, 0, 128, 0, 0x10000, 0);
 	r_add_buf(&s, 1, 0, 8);
 	r_add_buf(&s, 1, 8, 8);
-	u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PUBLISH);
 	r_return(&s, 0, 0);
-	u8(&s, R_GET_USED);
-	u8(&s, 0);
-	u8(&s, R_PEER_ELEM); /* head 0 again, at position 1 */
-	u8(&s, 1);
-	u8(&s, 0);
-	u16(&s, 0);
-	u8(&s, R_PEER_IDX);
-	u8(&s, 1 << 2);
+	seed_u8(&s, R_GET_USED);
+	seed_u8(&s, 0);
+	seed_u8(&s, R_PEER_ELEM); /* head 0 again, at position 1 */
+	seed_u8(&s, 1);
+	seed_u8(&s, 0);
+	seed_u16(&s, 0);
+	seed_u8(&s, R_PEER_IDX);
+	seed_u8(&s, 1 << 2);
 	r_after_fault(&s);
 	r_add_buf(&s, 1, 0, 8);
-	u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PUBLISH);
 	r_add_buf(&s, 1, 8, 8);
 	r_return(&s, 1, 0);
 	r_after_fault(&s);
 	r_add_buf(&s, 1, 0, 8);
-	u8(&s, R_PUBLISH);
+	seed_u8(&s, R_PUBLISH);
 	r_return(&s, 0, 2);
 	r_after_fault(&s);
 	save("vring_driver", "hostile-used-elem", &s);
