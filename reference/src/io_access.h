@@ -190,6 +190,12 @@ static inline void amp_store_image16_if_changed(const struct amp_io *io, volatil
 		amp_store_image16(io, p, lo, hi);
 }
 
+/* amp_io_read() for the library's own fixed-size reads: inline, so the copy is a few loads. */
+static inline void amp_copy_in(void *dst, const volatile void *src, size_t len)
+{
+	memcpy(dst, (const void *)src, len);
+}
+
 static inline uint16_t amp_load16(bool swap, const volatile void *p)
 {
 	return amp_ring16(swap, __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED));

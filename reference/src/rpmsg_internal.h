@@ -58,18 +58,31 @@ extern const struct amp_rpmsg_transport_ops amp_rpmsg_virtio_device_ops;
 /* Lock helpers: no-ops without hooks. */
 static inline void link_lock(struct amp_rpmsg_link *link, enum amp_rpmsg_lock which)
 {
-	const struct amp_rpmsg_platform_ops *ops = link->node->ops;
+	const struct amp_rpmsg_node *node = link->node;
 
-	if (ops && ops->lock)
-		ops->lock(link->node->ctx, link, which);
+	if (node->locking)
+		node->ops->lock(node->ctx, link, which);
 }
 
 static inline void link_unlock(struct amp_rpmsg_link *link, enum amp_rpmsg_lock which)
 {
-	const struct amp_rpmsg_platform_ops *ops = link->node->ops;
+	const struct amp_rpmsg_node *node = link->node;
 
-	if (ops && ops->unlock)
-		ops->unlock(link->node->ctx, link, which);
+	if (node->locking)
+		node->ops->unlock(node->ctx, link, which);
+}
+
+/* The node's BUS lock (the driver list). */
+static inline void node_lock_bus(const struct amp_rpmsg_node *node)
+{
+	if (node->locking)
+		node->ops->lock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+}
+
+static inline void node_unlock_bus(const struct amp_rpmsg_node *node)
+{
+	if (node->locking)
+		node->ops->unlock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
 }
 
 /*

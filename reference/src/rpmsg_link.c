@@ -60,6 +60,7 @@ void amp_rpmsg_node_init(struct amp_rpmsg_node *node, const struct amp_rpmsg_pla
 	memset(node, 0, sizeof(*node));
 	node->ops = ops;
 	node->ctx = ctx;
+	node->locking = ops && ops->lock && ops->unlock;
 }
 
 static bool link_config_valid(const struct amp_rpmsg_link_config *cfg)

@@ -110,14 +110,11 @@ static void channel_probe(struct amp_rpmsg_channel *ch)
 {
 	struct amp_rpmsg_node *node = ch->link->node;
 	struct amp_rpmsg_driver *drv;
-	const struct amp_rpmsg_platform_ops *ops = node->ops;
 
-	if (ops && ops->lock)
-		ops->lock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_lock_bus(node);
 	for (drv = node->drivers; drv && !driver_serves(drv, ch->name); drv = drv->next)
 		;
-	if (ops && ops->unlock)
-		ops->unlock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_unlock_bus(node);
 	if (drv)
 		channel_bind(ch, drv);
 }
@@ -295,16 +292,12 @@ void amp_rpmsg_channel_destroy(struct amp_rpmsg_channel *ch)
 
 int amp_rpmsg_driver_register(struct amp_rpmsg_node *node, struct amp_rpmsg_driver *drv)
 {
-	const struct amp_rpmsg_platform_ops *ops = node->ops;
-
 	if (!drv || !drv->id_table || !drv->probe)
 		return -AMP_EINVAL;
-	if (ops && ops->lock)
-		ops->lock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_lock_bus(node);
 	drv->next = node->drivers;
 	node->drivers = drv;
-	if (ops && ops->unlock)
-		ops->unlock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_unlock_bus(node);
 	for (struct amp_rpmsg_link *link = node->links; link; link = link->next) {
 		for (uint32_t i = 0; i < link->cfg.channel_count; i++) {
 			struct amp_rpmsg_channel *ch = &link->cfg.channels[i];
@@ -318,17 +311,14 @@ int amp_rpmsg_driver_register(struct amp_rpmsg_node *node, struct amp_rpmsg_driv
 
 void amp_rpmsg_driver_unregister(struct amp_rpmsg_node *node, struct amp_rpmsg_driver *drv)
 {
-	const struct amp_rpmsg_platform_ops *ops = node->ops;
 	struct amp_rpmsg_driver **at = &node->drivers;
 
-	if (ops && ops->lock)
-		ops->lock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_lock_bus(node);
 	while (*at && *at != drv)
 		at = &(*at)->next;
 	if (*at)
 		*at = drv->next;
-	if (ops && ops->unlock)
-		ops->unlock(node->ctx, NULL, AMP_RPMSG_LOCK_BUS);
+	node_unlock_bus(node);
 	for (struct amp_rpmsg_link *link = node->links; link; link = link->next) {
 		for (uint32_t i = 0; i < link->cfg.channel_count; i++) {
 			struct amp_rpmsg_channel *ch = &link->cfg.channels[i];

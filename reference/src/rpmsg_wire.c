@@ -100,7 +100,7 @@ enum amp_rpmsg_defect amp_rpmsg_hdr_decode(const volatile void *buf, uint32_t de
 	if (delivered < AMP_RPMSG_HDR_SIZE)
 		return AMP_RPMSG_BUFFER_TOO_SHORT;
 	/* One copy: the peer may change the buffer while we look at it. */
-	amp_io_read(raw, buf, sizeof(raw));
+	amp_copy_in(raw, buf, sizeof(raw));
 	h.src = get32(raw + HDR_SRC, swap);
 	h.dst = get32(raw + HDR_DST, swap);
 	h.reserved = get32(raw + HDR_RESERVED, swap);
@@ -141,7 +141,7 @@ enum amp_rpmsg_defect amp_rpmsg_ns_decode(const volatile void *payload, uint32_t
 
 	if (len != AMP_RPMSG_NS_MSG_SIZE)
 		return AMP_RPMSG_NS_BAD_SIZE;
-	amp_io_read(raw, payload, sizeof(raw));
+	amp_copy_in(raw, payload, sizeof(raw));
 	/* Linux forces name[31] = 0 ("don't trust the remote processor for null terminating the
 	 * name"); we reject instead, so that a truncated name never creates a channel. */
 	n = name_length((const char *)raw + NS_NAME, AMP_RPMSG_NAME_SIZE);

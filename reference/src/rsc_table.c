@@ -20,7 +20,7 @@ static uint32_t word(const struct amp_rsc_table *t, size_t off)
 {
 	uint32_t v;
 
-	amp_io_read(&v, t->data + off, sizeof(v));
+	amp_copy_in(&v, t->data + off, sizeof(v));
 	return amp_ring32(t->swap, v);
 }
 
@@ -32,7 +32,7 @@ static uint8_t byte(const struct amp_rsc_table *t, size_t off)
 /* Copy a 32-byte name and terminate it; true when the image had a NUL in it. */
 static bool read_name(const struct amp_rsc_table *t, size_t off, char out[AMP_RSC_NAME_SIZE + 1])
 {
-	amp_io_read(out, t->data + off, AMP_RSC_NAME_SIZE);
+	amp_copy_in(out, t->data + off, AMP_RSC_NAME_SIZE);
 	out[AMP_RSC_NAME_SIZE] = '\0';
 	return memchr(out, '\0', AMP_RSC_NAME_SIZE) != NULL;
 }

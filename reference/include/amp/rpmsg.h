@@ -418,12 +418,13 @@ struct amp_rpmsg_node {
 	struct amp_rpmsg_driver *drivers;
 	const struct amp_rpmsg_platform_ops *ops;
 	void *ctx;
+	bool locking; /* ops has lock and unlock: looked up once, tested on every message */
 };
 
 /**
  * amp_rpmsg_node_init() - prepare a node
  * @node: placed by the caller
- * @ops: platform hooks (may be NULL)
+ * @ops: platform hooks (may be NULL); lock and unlock are used only as a pair
  * @ctx: passed to every hook
  */
 void amp_rpmsg_node_init(struct amp_rpmsg_node *node, const struct amp_rpmsg_platform_ops *ops,
