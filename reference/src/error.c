@@ -8,6 +8,8 @@ const char *amp_strerror(int err)
 	switch (err) {
 	case 0:
 		return "OK";
+	case AMP_ENOENT:
+		return "ENOENT";
 	case AMP_EIO:
 		return "EIO";
 	case AMP_E2BIG:

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "amp/error.h"
 #include "amp/rsc_table.h"
 #include "amp/vring.h"
 #include "io_access.h"
@@ -213,6 +214,18 @@ enum amp_rsc_problem amp_rsc_table_entry(const struct amp_rsc_table *t, uint32_t
 		}
 	}
 	return e->problem = p;
+}
+
+int amp_rsc_table_find(const struct amp_rsc_table *t, uint32_t type, uint32_t nth,
+		       struct amp_rsc_entry *e)
+{
+	for (uint32_t i = 0; i < t->num; i++) {
+		enum amp_rsc_problem p = amp_rsc_table_entry(t, i, e);
+
+		if (!amp_rsc_problem_is_error(p) && e->type == type && !nth--)
+			return 0;
+	}
+	return -AMP_ENOENT;
 }
 
 bool amp_rsc_problem_is_error(enum amp_rsc_problem p)

@@ -103,6 +103,7 @@ static void test_strerror_names_every_code(void)
 		{AMP_EFAULT, "EFAULT"},
 		{AMP_EBUSY, "EBUSY"},
 		{AMP_EEXIST, "EEXIST"},
+		{AMP_ENOENT, "ENOENT"},
 		{AMP_ENODEV, "ENODEV"},
 		{AMP_EINVAL, "EINVAL"},
 		{AMP_ENOSPC, "ENOSPC"},

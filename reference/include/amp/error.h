@@ -9,6 +9,7 @@
 #ifndef AMP_ERROR_H
 #define AMP_ERROR_H
 
+#define AMP_ENOENT    2   /* no such entry */
 #define AMP_EIO       5   /* the object is broken (a peer violated the protocol) */
 #define AMP_E2BIG     7   /* too many elements for the space given */
 #define AMP_EAGAIN    11  /* nothing to do now; try again later */

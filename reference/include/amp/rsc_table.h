@@ -352,6 +352,20 @@ enum amp_rsc_problem amp_rsc_table_entry(const struct amp_rsc_table *t, uint32_t
 					 struct amp_rsc_entry *e);
 
 /**
+ * amp_rsc_table_find() - the @nth entry of type @type that has no error
+ * @t: an opened table
+ * @type: entry type
+ * @nth: 0 for the first
+ * @e: filled in with the entry
+ *
+ * How firmware finds its vdev block in its own table, and a host its carveouts.
+ *
+ * Return: 0, or -AMP_ENOENT when there is no such entry.
+ */
+int amp_rsc_table_find(const struct amp_rsc_table *t, uint32_t type, uint32_t nth,
+		       struct amp_rsc_entry *e);
+
+/**
  * amp_rsc_table_check() - every check: each entry, then overlaps and notify ids across entries
  * @t: an opened table
  * @first: where the first error was found (or, without one, the first warning); may be NULL
