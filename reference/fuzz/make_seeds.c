@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Writes the seed corpus of the vring fuzz targets:
+ * Writes the seed corpus of the vring and resource-table fuzz targets:
  *
- *   make_seeds DIR      creates DIR/vring_device/ and DIR/vring_driver/ and fills them
+ *   make_seeds DIR      creates DIR/vring_device/, DIR/vring_driver/ and DIR/rsc_table/ and
+ *                       fills them
  *
  * The committed seeds in fixtures/fuzz/ are this program's output (regenerate them after
- * changing an input format: cc -std=c11 make_seeds.c -o make_seeds && ./make_seeds
- * ../../fixtures/fuzz). Each seed is one session in the input format described at the top of
- * fuzz_common.h: a 15-byte header, the initial contents, then operations. The operation codes
- * below must match enum op in fuzz_vring_device.c / fuzz_vring_driver.c.
+ * changing an input format: cc -std=c11 make_seeds.c seed_writer.c -o make_seeds &&
+ * ./make_seeds ../../fixtures/fuzz). Each vring seed is one session in the input format
+ * described at the top of fuzz_common.h: a 15-byte header, the initial contents, then
+ * operations. The operation codes below must match enum op in fuzz_vring_device.c /
+ * fuzz_vring_driver.c.
  *
  * Device seeds: a valid single-buffer session, a chain, an indirect table, event-idx, a
  * big-endian ring at the top of the address space, the index wrap, and one session per hostile
@@ -17,9 +19,15 @@
  * Driver seeds: the same valid sessions from the other side, argument errors, and one session
  * per hostile device pattern (used.idx ahead, id out of range, duplicate and unpublished ids,
  * length above the writable bytes).
+ * Resource-table seeds (input format at the top of fuzz_rsc_table.c: a byte-order byte, then
+ * the table): a firmware-like table in both byte orders, an empty one, 500 entries, a header
+ * whose offset array wraps 32 bits, and one table per kind of broken entry (offsets, truncated
+ * entries, reserved fields, vring counts and sizes, overlaps and duplicate notify ids,
+ * warnings).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -656,6 +664,270 @@ static void driver_seeds(void)
 	save("vring_driver", "hostile-used-elem", &s);
 }
 
+/* ------------------------------------------------------------------ resource-table seeds */
+
+/* Entry types and the rpmsg device id of rsc_table.h. */
+#define RSC_CARVEOUT 0u
+#define RSC_DEVMEM   1u
+#define RSC_TRACE    2u
+#define RSC_VDEV     3u
+#define VIRTIO_RPMSG 7u
+#define ADDR_ANY     0xffffffffu
+
+/**
+ * struct rsc - a resource table being composed: words stored at given offsets in the table's
+ *	byte order, then appended to a seed after the byte-order byte
+ * @big: big-endian
+ * @size: the table's bytes
+ * @b: the bytes, zero where nothing was written; room for a seed of 4096 bytes
+ */
+struct rsc {
+	bool big;
+	size_t size;
+	uint8_t b[4095];
+};
+
+static void rsc_u8(struct rsc *r, size_t off, unsigned int v)
+{
+	if (off >= sizeof(r->b)) {
+		fprintf(stderr, "resource table seed too long\n");
+		exit(1);
+	}
+	r->b[off] = (uint8_t)v;
+}
+
+static void rsc_u32(struct rsc *r, size_t off, uint32_t v)
+{
+	for (unsigned int k = 0; k < 4; k++)
+		rsc_u8(r, off + k, (v >> (r->big ? 24 - 8 * k : 8 * k)) & 0xff);
+}
+
+/* ver 1, @num entries, reserved 0, the offsets still 0; a table of @size bytes. */
+static void rsc_begin(struct rsc *r, bool big, uint32_t num, size_t size)
+{
+	if (size > sizeof(r->b)) {
+		fprintf(stderr, "resource table seed too long\n");
+		exit(1);
+	}
+	memset(r, 0, sizeof(*r));
+	r->big = big;
+	r->size = size;
+	rsc_u32(r, 0, 1);
+	rsc_u32(r, 4, num);
+}
+
+static void rsc_offset(struct rsc *r, uint32_t index, uint32_t off)
+{
+	rsc_u32(r, 16 + 4 * (size_t)index, off);
+}
+
+/* @name without its NUL, at most 32 bytes. */
+static void rsc_name(struct rsc *r, size_t off, const char *name)
+{
+	for (size_t k = 0; name[k] && k < 32; k++)
+		rsc_u8(r, off + k, (unsigned char)name[k]);
+}
+
+/* Carveout or devmem (56 bytes), reserved 0. */
+static void rsc_mem(struct rsc *r, uint32_t off, uint32_t type, uint32_t da, uint32_t pa,
+		    uint32_t len, const char *name)
+{
+	rsc_u32(r, off, type);
+	rsc_u32(r, off + 4, da);
+	rsc_u32(r, off + 8, pa);
+	rsc_u32(r, off + 12, len);
+	rsc_name(r, off + 24, name);
+}
+
+/* Trace (48 bytes), reserved 0. */
+static void rsc_trace(struct rsc *r, uint32_t off, uint32_t da, uint32_t len, const char *name)
+{
+	rsc_u32(r, off, RSC_TRACE);
+	rsc_u32(r, off + 4, da);
+	rsc_u32(r, off + 8, len);
+	rsc_name(r, off + 16, name);
+}
+
+/* The 28 fixed bytes of a vdev: gfeatures, status and reserved 0. */
+static void rsc_vdev(struct rsc *r, uint32_t off, uint32_t id, uint32_t config_len,
+		     unsigned int num_of_vrings)
+{
+	rsc_u32(r, off, RSC_VDEV);
+	rsc_u32(r, off + 4, id);
+	rsc_u32(r, off + 8, 31);
+	rsc_u32(r, off + 12, 1);
+	rsc_u32(r, off + 20, config_len);
+	rsc_u8(r, off + 25, num_of_vrings);
+}
+
+/* Vring @k of the vdev at @vdev, its address left to the host. */
+static void rsc_vring(struct rsc *r, uint32_t vdev, unsigned int k, uint32_t align, uint32_t num,
+		      uint32_t notifyid)
+{
+	rsc_u32(r, vdev + 28 + 20 * k, ADDR_ANY);
+	rsc_u32(r, vdev + 32 + 20 * k, align);
+	rsc_u32(r, vdev + 36 + 20 * k, num);
+	rsc_u32(r, vdev + 40 + 20 * k, notifyid);
+}
+
+/* An rpmsg vdev (68 bytes): vrings of 256, align 4096, notify ids @n0 and @n1. */
+static void rsc_rpmsg(struct rsc *r, uint32_t off, uint32_t n0, uint32_t n1)
+{
+	rsc_vdev(r, off, VIRTIO_RPMSG, 0, 2);
+	rsc_vring(r, off, 0, 4096, 256, n0);
+	rsc_vring(r, off, 1, 4096, 256, n1);
+}
+
+static void rsc_save(const char *name, const struct rsc *r)
+{
+	struct seed s = {.n = 0};
+
+	seed_u8(&s, r->big);
+	for (size_t k = 0; k < r->size; k++)
+		seed_u8(&s, r->b[k]);
+	save("rsc_table", name, &s);
+}
+
+/* Carveout 40, devmem 96, trace 152, an rpmsg vdev with 8 bytes of config space 200, vendor
+ * entries 128 and 512 (type and length) at 276 and 284; 292 bytes. */
+static void rsc_firmware(struct rsc *r, bool big)
+{
+	static const uint32_t offsets[] = {40, 96, 152, 200, 276, 284};
+
+	rsc_begin(r, big, 6, 292);
+	for (uint32_t i = 0; i < 6; i++)
+		rsc_offset(r, i, offsets[i]);
+	rsc_mem(r, 40, RSC_CARVEOUT, 0x10000000, ADDR_ANY, 0x100000, "r5f-text");
+	rsc_mem(r, 96, RSC_DEVMEM, 0x40000000, 0x4a000000, 0x80000, "peripherals");
+	rsc_trace(r, 152, 0x10100000, 0x8000, "trace:r5f0");
+	rsc_vdev(r, 200, VIRTIO_RPMSG, 8, 2);
+	rsc_vring(r, 200, 0, 4096, 256, 0);
+	rsc_vring(r, 200, 1, 16, 32, 1);
+	rsc_u32(r, 276, 128);
+	rsc_u32(r, 280, 8);
+	rsc_u32(r, 284, 512);
+	rsc_u32(r, 288, 8);
+}
+
+static void rsc_table_seeds(void)
+{
+	struct rsc r;
+
+	rsc_firmware(&r, false);
+	rsc_save("firmware-le", &r);
+	rsc_firmware(&r, true);
+	rsc_save("firmware-be", &r);
+
+	rsc_begin(&r, false, 0, 16);
+	rsc_save("empty", &r);
+
+	/* 500 vendor entries back to back: the checks across entries compare every pair */
+	rsc_begin(&r, false, 500, 16 + 8 * 500);
+	for (uint32_t i = 0; i < 500; i++) {
+		rsc_offset(&r, i, 16 + 4 * 500 + 4 * i);
+		rsc_u32(&r, 16 + 4 * 500 + 4 * i, 128 + i % 385);
+	}
+	rsc_save("many-entries", &r);
+
+	/* 16 + 4 * num wraps to 16 in 32 bits */
+	rsc_begin(&r, true, 0x40000000, 64);
+	rsc_save("header-num-wraps", &r);
+
+	/* offsets in the header, in the offset array, past the end, wrapping, misaligned; one
+	 * vendor entry in the last four bytes */
+	rsc_begin(&r, false, 6, 64);
+	rsc_offset(&r, 0, 8);
+	rsc_offset(&r, 1, 36);
+	rsc_offset(&r, 2, 64);
+	rsc_offset(&r, 3, 0xfffffffd);
+	rsc_offset(&r, 4, 42);
+	rsc_offset(&r, 5, 60);
+	rsc_u32(&r, 60, 200);
+	rsc_save("offsets-hostile", &r);
+
+	/* a carveout one byte short at the end of the table */
+	rsc_begin(&r, false, 2, 24 + 48 + 55);
+	rsc_offset(&r, 0, 24);
+	rsc_trace(&r, 24, 0x1000, 0x100, "trace");
+	rsc_offset(&r, 1, 72);
+	rsc_mem(&r, 72, RSC_CARVEOUT, 0x2000, ADDR_ANY, 0x1000, "cut");
+	rsc_save("truncated-carveout", &r);
+
+	/* an rpmsg vdev whose config_len wraps 28 + 40 + config_len in 32 bits */
+	rsc_begin(&r, true, 1, 20 + 68 + 64);
+	rsc_offset(&r, 0, 20);
+	rsc_rpmsg(&r, 20, 0, 1);
+	rsc_u32(&r, 20 + 20, 0xffffffff);
+	rsc_save("truncated-vdev", &r);
+
+	/* reserved fields set in a carveout, a trace and a vdev */
+	rsc_begin(&r, false, 3, 28 + 56 + 48 + 68);
+	rsc_offset(&r, 0, 28);
+	rsc_mem(&r, 28, RSC_DEVMEM, 0x1000, 0x1000, 0x1000, "mmio");
+	rsc_u32(&r, 28 + 20, 1);
+	rsc_offset(&r, 1, 84);
+	rsc_trace(&r, 84, 0x2000, 0x100, "trace");
+	rsc_u32(&r, 84 + 12, 0x80000000);
+	rsc_offset(&r, 2, 132);
+	rsc_rpmsg(&r, 132, 0, 1);
+	rsc_u8(&r, 132 + 27, 1);
+	rsc_save("reserved-fields", &r);
+
+	/* vrings: 3 in a vdev, 1 in an rpmsg vdev, 1 in a console (id 3, fine), num 3, align 0 */
+	rsc_begin(&r, false, 5, 36 + 88 + 48 + 48 + 68 + 68);
+	rsc_offset(&r, 0, 36);
+	rsc_vdev(&r, 36, 3, 0, 3);
+	for (unsigned int k = 0; k < 3; k++)
+		rsc_vring(&r, 36, k, 64, 16, 10 + k);
+	rsc_offset(&r, 1, 124);
+	rsc_vdev(&r, 124, VIRTIO_RPMSG, 0, 1);
+	rsc_vring(&r, 124, 0, 64, 16, 20);
+	rsc_offset(&r, 2, 172);
+	rsc_vdev(&r, 172, 3, 0, 1);
+	rsc_vring(&r, 172, 0, 64, 16, 30);
+	rsc_offset(&r, 3, 220);
+	rsc_rpmsg(&r, 220, 40, 41);
+	rsc_vring(&r, 220, 1, 4096, 3, 41);
+	rsc_offset(&r, 4, 288);
+	rsc_rpmsg(&r, 288, 50, 51);
+	rsc_vring(&r, 288, 0, 0, 256, 50);
+	rsc_save("vrings-hostile", &r);
+
+	/* a trace sharing four bytes with a carveout */
+	rsc_begin(&r, false, 2, 24 + 52 + 48);
+	rsc_offset(&r, 0, 24);
+	rsc_mem(&r, 24, RSC_CARVEOUT, 0x1000, ADDR_ANY, 0x1000, "text");
+	rsc_offset(&r, 1, 76);
+	rsc_trace(&r, 76, 0x2000, 0x100, "trace");
+	rsc_save("overlap", &r);
+
+	/* two vdevs declaring notify id 2, a third "any" twice */
+	rsc_begin(&r, false, 3, 28 + 3 * 68);
+	rsc_offset(&r, 0, 28);
+	rsc_rpmsg(&r, 28, 1, 2);
+	rsc_offset(&r, 1, 96);
+	rsc_rpmsg(&r, 96, 2, 3);
+	rsc_offset(&r, 2, 164);
+	rsc_rpmsg(&r, 164, ADDR_ANY, ADDR_ANY);
+	rsc_save("duplicate-notifyid", &r);
+
+	/* warnings only: unknown types, a name without NUL, gfeatures and status set */
+	rsc_begin(&r, true, 5, 36 + 3 * 4 + 56 + 68);
+	rsc_offset(&r, 0, 36);
+	rsc_u32(&r, 36, 4);
+	rsc_offset(&r, 1, 40);
+	rsc_u32(&r, 40, 127);
+	rsc_offset(&r, 2, 44);
+	rsc_u32(&r, 44, 513);
+	rsc_offset(&r, 3, 48);
+	rsc_mem(&r, 48, RSC_CARVEOUT, 0x1000, ADDR_ANY, 0x1000, "0123456789abcdef0123456789ABCDEF");
+	rsc_offset(&r, 4, 104);
+	rsc_rpmsg(&r, 104, 0, 1);
+	rsc_u32(&r, 104 + 16, 1);
+	rsc_u8(&r, 104 + 24, 7);
+	rsc_save("warnings", &r);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -669,5 +941,6 @@ int main(int argc, char **argv)
 	}
 	device_seeds();
 	driver_seeds();
+	rsc_table_seeds();
 	return 0;
 }

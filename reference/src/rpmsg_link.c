@@ -160,6 +160,25 @@ void amp_rpmsg_link_stop(struct amp_rpmsg_link *link)
 	link->broken = false;
 }
 
+int amp_rpmsg_link_remove(struct amp_rpmsg_link *link)
+{
+	struct amp_rpmsg_link **at;
+
+	for (struct amp_rpmsg_endpoint *e = link->epts; e; e = e->next) {
+		if (!e->channel)
+			return -AMP_EBUSY;
+	}
+	amp_rpmsg_link_stop(link);
+	for (uint32_t i = 0; i < link->cfg.channel_count; i++)
+		amp_rpmsg_channel_destroy(&link->cfg.channels[i]);
+	for (at = &link->node->links; *at && *at != link; at = &(*at)->next)
+		;
+	if (*at)
+		*at = link->next;
+	link->next = NULL;
+	return 0;
+}
+
 /* A ring the peer corrupted stays broken until the link is reset: report it once. */
 static void link_check_faults(struct amp_rpmsg_link *link)
 {

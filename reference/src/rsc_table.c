@@ -44,7 +44,9 @@ enum amp_rsc_problem amp_rsc_table_open(struct amp_rsc_table *t, const volatile 
 	uint32_t ver, num;
 
 	t->data = data;
-	t->size = size;
+	/* Offsets and sizes in a table are 32-bit: nothing past 4 GiB can belong to it, and the
+	 * clamp keeps every size and offset computed from it in 32 bits. */
+	t->size = size > UINT32_MAX ? UINT32_MAX : size;
 	t->swap = amp_order_swaps(order);
 	t->num = 0;
 	if (!data || size < AMP_RSC_HDR_SIZE)
@@ -75,14 +77,25 @@ static size_t room(const struct amp_rsc_table *t, uint32_t off)
 	return t->size - off;
 }
 
+/*
+ * Give the entry @size bytes, or what is left of the table when that is less: a truncated
+ * entry still occupies what it has, for overlap checks and reports. Non-zero when truncated.
+ */
+static int fits(const struct amp_rsc_table *t, struct amp_rsc_entry *e, uint64_t size)
+{
+	size_t left = room(t, e->offset);
+
+	e->size = size > left ? (uint32_t)left : (uint32_t)size;
+	return size > left;
+}
+
 static enum amp_rsc_problem decode_mem(const struct amp_rsc_table *t, struct amp_rsc_entry *e)
 {
 	struct amp_rsc_mem *m = &e->u.mem;
 	uint32_t o = e->offset;
 	bool terminated;
 
-	e->size = AMP_RSC_CARVEOUT_SIZE;
-	if (room(t, o) < e->size)
+	if (fits(t, e, AMP_RSC_CARVEOUT_SIZE))
 		return AMP_RSC_ENTRY_TRUNCATED;
 	m->da = word(t, o + 4);
 	m->pa = word(t, o + 8);
@@ -101,8 +114,7 @@ static enum amp_rsc_problem decode_trace(const struct amp_rsc_table *t, struct a
 	uint32_t o = e->offset;
 	bool terminated;
 
-	e->size = AMP_RSC_TRACE_SIZE;
-	if (room(t, o) < e->size)
+	if (fits(t, e, AMP_RSC_TRACE_SIZE))
 		return AMP_RSC_ENTRY_TRUNCATED;
 	tr->da = word(t, o + 4);
 	tr->len = word(t, o + 8);
@@ -129,8 +141,7 @@ static enum amp_rsc_problem decode_vdev(const struct amp_rsc_table *t, struct am
 	uint32_t o = e->offset;
 	uint64_t size;
 
-	e->size = AMP_VDEV_OFF_VRING;
-	if (room(t, o) < e->size)
+	if (fits(t, e, AMP_VDEV_OFF_VRING))
 		return AMP_RSC_ENTRY_TRUNCATED;
 	vd->id = word(t, o + AMP_VDEV_OFF_ID);
 	vd->notifyid = word(t, o + AMP_VDEV_OFF_NOTIFYID);
@@ -144,21 +155,13 @@ static enum amp_rsc_problem decode_vdev(const struct amp_rsc_table *t, struct am
 	/* The vrings and the config space belong to the entry ("vdev rsc is truncated"). */
 	size = AMP_VDEV_OFF_VRING + (uint64_t)AMP_VDEV_VRING_SIZE * vd->num_of_vrings +
 	       vd->config_len;
-	if (size > room(t, o)) {
-		/* What fits is still the entry's, for overlap checks and reports. */
-		e->size = (uint32_t)room(t, o);
+	if (fits(t, e, size))
 		return AMP_RSC_ENTRY_TRUNCATED;
-	}
-	e->size = (uint32_t)size;
 	vd->config_offset = o + AMP_VDEV_OFF_VRING + AMP_VDEV_VRING_SIZE * vd->num_of_vrings;
-	if (vd->reserved[0] || vd->reserved[1])
-		return AMP_RSC_ENTRY_RESERVED;
-	if (vd->num_of_vrings > AMP_RSC_MAX_VRINGS ||
-	    (vd->id == AMP_VIRTIO_ID_RPMSG && vd->num_of_vrings != AMP_RPMSG_NUM_VRINGS))
-		return AMP_RSC_VDEV_VRINGS;
-	for (uint32_t k = 0; k < vd->num_of_vrings; k++) {
+	/* Every declared vring that the decoded form holds, whatever is wrong with the entry:
+	 * a report shows them as the table has them. */
+	for (uint32_t k = 0; k < vd->num_of_vrings && k < AMP_RSC_MAX_VRINGS; k++) {
 		uint32_t v = o + AMP_VDEV_OFF_VRING + AMP_VDEV_VRING_SIZE * k;
-		enum amp_rsc_problem p;
 
 		vd->vring[k] = (struct amp_vdev_vring_info){
 			.da = word(t, v + AMP_VDEV_VRING_OFF_DA),
@@ -166,7 +169,15 @@ static enum amp_rsc_problem decode_vdev(const struct amp_rsc_table *t, struct am
 			.num = word(t, v + AMP_VDEV_VRING_OFF_NUM),
 			.notifyid = word(t, v + AMP_VDEV_VRING_OFF_NOTIFYID),
 		};
-		p = check_vring(&vd->vring[k]);
+	}
+	if (vd->reserved[0] || vd->reserved[1])
+		return AMP_RSC_ENTRY_RESERVED;
+	if (vd->num_of_vrings > AMP_RSC_MAX_VRINGS ||
+	    (vd->id == AMP_VIRTIO_ID_RPMSG && vd->num_of_vrings != AMP_RPMSG_NUM_VRINGS))
+		return AMP_RSC_VDEV_VRINGS;
+	for (uint32_t k = 0; k < vd->num_of_vrings; k++) {
+		enum amp_rsc_problem p = check_vring(&vd->vring[k]);
+
 		if (p)
 			return p;
 	}
@@ -283,14 +294,14 @@ enum amp_rsc_problem amp_rsc_table_check(const struct amp_rsc_table *t,
 	struct amp_rsc_finding f = {AMP_RSC_OK, AMP_RSC_MAX_ENTRIES, AMP_RSC_MAX_ENTRIES};
 	struct amp_rsc_entry a, b;
 
-	for (uint32_t i = 0; i < t->num; i++) {
-		enum amp_rsc_problem p = amp_rsc_table_entry(t, i, &a);
-
-		note(&f, p, i, i);
-		if (p == AMP_RSC_OFFSET_RANGE || p == AMP_RSC_OFFSET_ALIGN)
+	/* Each entry on its own first: its own problem is the more precise report. */
+	for (uint32_t i = 0; i < t->num; i++)
+		note(&f, amp_rsc_table_entry(t, i, &a), i, i);
+	/* Then pairs. The table bounds their number (AMP_RSC_MAX_ENTRIES); decoding again
+	 * instead of keeping every entry keeps the check allocation-free. */
+	for (uint32_t i = 0; i < t->num && !amp_rsc_problem_is_error(f.problem); i++) {
+		if (!placed(t, i, &a))
 			continue;
-		/* Entries compared pairwise: the table bounds their number (AMP_RSC_MAX_ENTRIES).
-		 * Decoding again instead of keeping them all keeps the check allocation-free. */
 		if (duplicate_notifyid(&a, &a, true))
 			note(&f, AMP_RSC_NOTIFYID_DUP, i, i);
 		for (uint32_t j = i + 1; j < t->num; j++) {

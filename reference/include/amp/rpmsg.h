@@ -293,8 +293,9 @@ typedef void (*amp_rpmsg_notify_fn)(void *ctx, uint32_t notifyid);
  * @addr: device address <-> local pointer translation; bounds every peer-supplied address
  * @features: rpmsg device features this side supports (AMP_VIRTIO_FEATURE(AMP_VIRTIO_RPMSG_F_NS)
  *	and the transport bits AMP_VIRTIO_F_EVENT_IDX, AMP_VIRTIO_F_INDIRECT_DESC). Driver: the
- *	negotiated set is the device's offer intersected with this; device: ignored (what is
- *	offered is in the block, what counts is the driver's gfeatures)
+ *	negotiated set is the device's offer intersected with this; device: only F_NS counts,
+ *	saying whether this side runs the name service at all (what is offered is in the block,
+ *	and the driver's gfeatures decide whether it is used)
  * @ring: driver only: local memory for vring0 and vring1 (the driver places the rings and
  *	writes their device addresses into the block), each @ring_size[i] bytes
  * @ring_size: sizes of @ring
@@ -470,6 +471,17 @@ int amp_rpmsg_link_start(struct amp_rpmsg_link *link);
  * endpoints stay and are announced again when the link comes back.
  */
 void amp_rpmsg_link_stop(struct amp_rpmsg_link *link);
+
+/**
+ * amp_rpmsg_link_remove() - stop the link and detach it from its node
+ * @link: the link; its memory and work area may be reused once this returned 0
+ *
+ * Channels the link still holds are destroyed (drivers' remove callbacks). Endpoints the
+ * application created on the link must be destroyed before.
+ *
+ * Return: 0, or -AMP_EBUSY when an application endpoint remains (nothing is changed then).
+ */
+int amp_rpmsg_link_remove(struct amp_rpmsg_link *link);
 
 /**
  * amp_rpmsg_link_poll() - the link's interrupt entry: do all pending receive work

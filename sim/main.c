@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * ampsim: one program with verbs (docs/sim.md). This file only parses the command line and
+ * hands over to the verb; every verb returns an &enum ampsim_exit.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ampsim.h"
+#include "fw_inspect.h"
+
+static const char usage_text[] =
+	"usage: ampsim [--help] [--version] VERB ...\n"
+	"\n"
+	"verbs:\n"
+	"  firmware inspect [--json] ELF   decode and check a remoteproc firmware image: ELF\n"
+	"                                  header, PT_LOAD segments, the resource table\n"
+	"\n"
+	"exit status: 0 valid, 1 invalid (the first line on stderr says why),\n"
+	"             2 usage error or a file that cannot be read\n";
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "ampsim: %s%s%s%s\n", what, arg ? " '" : "", arg ? arg : "",
+		arg ? "'" : "");
+	fputs(usage_text, stderr);
+	return AMPSIM_EXIT_USAGE;
+}
+
+/* The option getopt_long() rejected (with opterr 0 it prints nothing itself). */
+static int unknown_option(char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char opt[3] = {'-', (char)optopt, '\0'};
+
+	return usage_error("unknown option", strncmp(arg, "--", 2) == 0 || !optopt ? arg : opt);
+}
+
+/* ampsim firmware inspect [--json] ELF; @argv[0] is "inspect". */
+static int firmware_inspect(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c, status;
+
+	optind = 0; /* glibc: start over on this argument vector */
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return AMPSIM_EXIT_OK;
+		default:
+			return unknown_option(argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("firmware inspect takes exactly one ELF file", NULL);
+	status = fw_inspect(argv[optind], json, stdout, stderr);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "ampsim: cannot write the report\n");
+		return AMPSIM_EXIT_USAGE;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	/* "+": stop at the verb, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return AMPSIM_EXIT_OK;
+		case 'V':
+			printf("ampsim %s\n", AMPSIM_VERSION);
+			return AMPSIM_EXIT_OK;
+		default:
+			return unknown_option(argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no verb given", NULL);
+	if (strcmp(argv[optind], "firmware") != 0)
+		return usage_error("unknown verb", argv[optind]);
+	if (optind + 1 >= argc || strcmp(argv[optind + 1], "inspect") != 0)
+		return usage_error("unknown firmware verb",
+				   optind + 1 < argc ? argv[optind + 1] : "(none)");
+	return firmware_inspect(argc - optind - 1, argv + optind + 1);
+}
