@@ -281,9 +281,13 @@ static int remote_poll(void)
  * @want_core: hand out a file for core dumps
  * @attach_table: the table to attach to (attach tests)
  * @vendor_calls: vendor entries seen
+ * @crash_on_start: starts that report a crash right away (the remote dies as it boots)
+ * @rproc: the processor, for @crash_on_start
  */
 struct platform {
 	unsigned int starts, stops;
+	unsigned int crash_on_start;
+	struct amp_rproc *rproc;
 	uint64_t entry;
 	int core_fd;
 	bool want_core;
@@ -301,6 +305,10 @@ static int op_start(void *ctx, struct amp_rproc *rproc, uint64_t entry)
 	plat.entry = entry;
 	remote.running = true;
 	remote.starts++;
+	if (plat.crash_on_start) {
+		plat.crash_on_start--;
+		amp_rproc_report_crash(plat.rproc, AMP_RPROC_WATCHDOG);
+	}
 	return 0;
 }
 
@@ -663,12 +671,24 @@ static void test_crash_recovery_cycles(void)
 	pump(rp);
 	CHECK_EQ(sample.replies, REPLIES);
 
-	/* Two crashes reported before the service ran: one recovery per crash. */
+	/* Two crashes reported before the service ran are one crash: the flag is set twice. */
 	amp_rproc_set_recovery(rp, true);
 	amp_rproc_report_crash(rp, AMP_RPROC_WATCHDOG);
 	amp_rproc_report_crash(rp, AMP_RPROC_WATCHDOG);
 	CHECK_EQ(amp_rproc_service(rp), 0);
 	CHECK_EQ(amp_rproc_crash_count(rp), 102);
+
+	/* A crash during recovery (the restarted remote dies at once, twice): handled after the
+	 * recovery that was running, until a restart survives. */
+	plat.rproc = rp;
+	plat.crash_on_start = 2;
+	amp_rproc_report_crash(rp, AMP_RPROC_FATAL_ERROR);
+	CHECK_EQ(amp_rproc_service(rp), 0);
+	CHECK_EQ(amp_rproc_crash_count(rp), 105);
+	CHECK_EQ(amp_rproc_state(rp), AMP_RPROC_RUNNING);
+	sample.replies = 0;
+	pump(rp);
+	CHECK_EQ(sample.replies, REPLIES);
 
 	CHECK_EQ(amp_rproc_shutdown(rp), 0);
 	CHECK_EQ(amp_rproc_put(rp), 0);
