@@ -158,6 +158,53 @@ static void test_large_segment(void)
 	free(big);
 }
 
+/* Run @cmd through the shell and collect its output; the exit status, or -1. */
+static int run_tool(const char *cmd, char *out, size_t size)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+
+	if (!p)
+		return -1;
+	while (n + 1 < size && fgets(out + n, (int)(size - n), p))
+		n += strlen(out + n);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+/*
+ * The file as the tools see it: readelf (binutils, always there with the compiler) must list a
+ * CORE file with the LOAD segments; gdb, when installed, must read remote memory from it.
+ */
+static void test_tools_accept_it(void)
+{
+	static uint8_t ram[256] = {0xde, 0xad, 0xbe, 0xef};
+	const struct amp_coredump_segment seg = {0x20000000, ram, sizeof(ram), 0};
+	const struct amp_coredump_config cfg = {.elf_class = 32,
+						.order = AMP_LITTLE_ENDIAN,
+						.machine = EM_ARM_,
+						.segments = &seg,
+						.count = 1};
+	char path[] = "/tmp/amp_core_tool_XXXXXX", cmd[256], out[4096];
+	int fd = mkstemp(path);
+
+	REQUIRE(fd >= 0);
+	CHECK_EQ(amp_coredump_write(fd, &cfg), 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "readelf -h -l -W %s 2>&1", path);
+	CHECK_EQ(run_tool(cmd, out, sizeof(out)), 0);
+	CHECK(strstr(out, "CORE (Core file)") != NULL);
+	CHECK(strstr(out, "LOAD           0x000054 0x20000000 0x20000000 0x00100 0x00100 RWE") !=
+	      NULL);
+	if (run_tool("command -v gdb >/dev/null 2>&1", out, sizeof(out)) == 0) {
+		snprintf(cmd, sizeof(cmd),
+			 "gdb -nx -batch -ex 'core-file %s' -ex 'x/4xb 0x20000000' 2>&1", path);
+		run_tool(cmd, out, sizeof(out));
+		CHECK(strstr(out, "0xde\t0xad\t0xbe\t0xef") != NULL);
+	}
+	unlink(path);
+}
+
 static void test_refused(void)
 {
 	static uint8_t m[16];
@@ -204,9 +251,9 @@ static void test_refused(void)
 int main(void)
 {
 	static const struct test tests[] = {
-		TEST(test_elf32_little), TEST(test_elf32_big),   TEST(test_elf64_little),
-		TEST(test_elf64_big),    TEST(test_no_segments), TEST(test_large_segment),
-		TEST(test_refused),
+		TEST(test_elf32_little), TEST(test_elf32_big),       TEST(test_elf64_little),
+		TEST(test_elf64_big),    TEST(test_no_segments),     TEST(test_large_segment),
+		TEST(test_refused),      TEST(test_tools_accept_it),
 	};
 
 	return run_tests(tests, sizeof(tests) / sizeof(tests[0]));
