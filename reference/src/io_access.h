@@ -120,7 +120,19 @@ static inline void amp_store_bytes(const struct amp_io *io, volatile void *p, co
 #else
 	(void)io;
 #endif
-	memcpy((void *)p, src, len);
+	/* A naturally aligned field the peer may read at any time (status, features, ring
+	 * addresses) is stored in one access; everything else is a plain copy. With @len a
+	 * constant, as it is in every caller, only one branch remains. */
+	if (len == 1) {
+		__atomic_store_n((uint8_t *)p, *(const uint8_t *)src, __ATOMIC_RELAXED);
+	} else if (len == 4 && !((uintptr_t)p & 3)) {
+		uint32_t v;
+
+		memcpy(&v, src, sizeof(v));
+		__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
+	} else {
+		memcpy((void *)p, src, len);
+	}
 }
 
 /*

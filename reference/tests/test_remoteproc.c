@@ -14,9 +14,12 @@
 #include <elf.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "amp/error.h"
@@ -211,10 +214,17 @@ static int remote_echo(struct amp_rpmsg_endpoint *ept, void *data, size_t len, u
 	return amp_rpmsg_sendto(ept, data, len, src);
 }
 
+/*
+ * The doorbells of the threaded test (the stepped tests pump both sides anyway): a counter per
+ * direction, bumped by the sender's notify hook, watched by the receiver's thread.
+ */
+static atomic_uint host_bell, remote_bell;
+
 static void remote_kick(void *ctx, uint32_t notifyid)
 {
 	(void)ctx;
-	(void)notifyid; /* the test pumps the host anyway */
+	(void)notifyid;
+	atomic_fetch_add(&host_bell, 1);
 }
 
 /* What the firmware does at reset: find its vdev in its own (loaded) table, set up rpmsg. */
@@ -297,6 +307,42 @@ struct platform {
 
 static struct platform plat;
 
+/*
+ * The threaded remote: the core runs its main loop on a thread of its own, polling its link
+ * whenever its doorbell moved (and now and then regardless), until the platform stops it.
+ */
+static struct {
+	bool enabled;
+	pthread_t thread;
+	atomic_bool halt;
+	atomic_int poll_error;
+} core;
+
+static void *core_main(void *arg)
+{
+	unsigned int seen = 0;
+
+	(void)arg;
+	while (!atomic_load(&core.halt)) {
+		unsigned int bell = atomic_load(&remote_bell);
+		int n;
+
+		if (bell == seen && remote.up) {
+			struct timespec ts = {0, 20000};
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		seen = bell;
+		do
+			n = remote_poll();
+		while (n > 0);
+		if (n < 0)
+			atomic_store(&core.poll_error, n);
+	}
+	return NULL;
+}
+
 static int op_start(void *ctx, struct amp_rproc *rproc, uint64_t entry)
 {
 	(void)ctx;
@@ -305,6 +351,11 @@ static int op_start(void *ctx, struct amp_rproc *rproc, uint64_t entry)
 	plat.entry = entry;
 	remote.running = true;
 	remote.starts++;
+	if (core.enabled) {
+		atomic_store(&core.halt, false);
+		if (pthread_create(&core.thread, NULL, core_main, NULL))
+			return -AMP_ENOMEM;
+	}
 	if (plat.crash_on_start) {
 		plat.crash_on_start--;
 		amp_rproc_report_crash(plat.rproc, AMP_RPROC_WATCHDOG);
@@ -317,6 +368,11 @@ static int op_stop(void *ctx, struct amp_rproc *rproc)
 	(void)ctx;
 	(void)rproc;
 	plat.stops++;
+	if (core.enabled) {
+		/* Held in reset: the core stops executing before its memory is reused. */
+		atomic_store(&core.halt, true);
+		pthread_join(core.thread, NULL);
+	}
 	remote_halt();
 	return 0;
 }
@@ -327,6 +383,7 @@ static void op_kick(void *ctx, struct amp_rproc *rproc, uint32_t notifyid)
 	(void)rproc;
 	if (notifyid < 8)
 		remote.host_kicks[notifyid]++;
+	atomic_fetch_add(&remote_bell, 1);
 }
 
 static int op_coredump_fd(void *ctx, struct amp_rproc *rproc)
@@ -732,6 +789,69 @@ static void test_attach(void)
 	teardown();
 }
 
+/* Serve the host's side until @target replies arrived (bounded by a generous deadline). */
+static void host_serve(struct amp_rproc *rproc, unsigned int target)
+{
+	struct timespec start, now;
+	unsigned int seen = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (sample.replies < target) {
+		unsigned int bell = atomic_load(&host_bell);
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 30) {
+			CHECK(!"the sample did not complete");
+			return;
+		}
+		if (bell == seen) {
+			struct timespec ts = {0, 20000};
+
+			nanosleep(&ts, NULL);
+		}
+		seen = bell;
+		CHECK(amp_rproc_interrupt(rproc, AMP_FW_RSC_ADDR_ANY) >= 0);
+	}
+}
+
+/*
+ * The remote on a thread of its own, as a second core: the host boots it, the sample runs
+ * across the two threads, then ten crashes, each recovered with the core thread stopped and
+ * started again, and messages after each.
+ */
+static void test_threaded_remote(void)
+{
+	struct amp_rproc_registry reg = {0};
+	struct amp_rproc_config cfg;
+	struct image_opts o;
+	struct amp_rproc *rp;
+
+	default_opts(&o);
+	setup(&o);
+	core.enabled = true;
+	atomic_store(&core.poll_error, 0);
+	cfg = rproc_config();
+	REQUIRE(amp_rproc_create(&reg, &cfg, &rp) == 0);
+	REQUIRE(amp_rproc_boot(rp, NULL) == 0);
+	host_serve(rp, REPLIES);
+	CHECK_EQ(sample.replies, REPLIES);
+	for (unsigned int cycle = 1; cycle <= 10; cycle++) {
+		amp_rproc_report_crash(rp, AMP_RPROC_WATCHDOG);
+		CHECK_EQ(amp_rproc_service(rp), 0);
+		CHECK_EQ(amp_rproc_state(rp), AMP_RPROC_RUNNING);
+		sample.replies = 0;
+		host_serve(rp, REPLIES);
+		CHECK_EQ(sample.probes, cycle + 1);
+		CHECK_EQ(sample.bad, 0);
+	}
+	CHECK_EQ(amp_rproc_shutdown(rp), 0);
+	CHECK_EQ(atomic_load(&core.poll_error), 0);
+	CHECK_EQ(remote.echoes, 11 * REPLIES); /* read after the core thread was joined */
+	CHECK_EQ(amp_rproc_put(rp), 0);
+	core.enabled = false;
+	teardown();
+}
+
 /* Images the host refuses, each with the reason it gives; nothing is started. */
 static void refused(const struct image_opts *o, const char *reason)
 {
@@ -829,6 +949,7 @@ int main(void)
 		TEST(test_boot_sample_shutdown),
 		TEST(test_refcounts),
 		TEST(test_crash_recovery_cycles),
+		TEST(test_threaded_remote),
 		TEST(test_attach),
 		TEST(test_refused_images),
 		TEST(test_no_table),
