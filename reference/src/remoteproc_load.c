@@ -165,8 +165,12 @@ static int handle_carveout(struct amp_rproc *rproc, const struct amp_rsc_entry *
 	const struct amp_rproc_mem *m;
 	void *va;
 
+	if (da == AMP_FW_RSC_ADDR_ANY && attach) {
+		rproc_why(why, "carveout '%s' of a running remote has no address", c->name);
+		return -AMP_EINVAL;
+	}
 	if (da == AMP_FW_RSC_ADDR_ANY) {
-		if (attach || pool_alloc(rproc, c->len, &da, &pa, &va)) {
+		if (pool_alloc(rproc, c->len, &da, &pa, &va)) {
 			rproc_why(why, "carveout '%s' (%u bytes): no room in the remote's memory",
 				  c->name, c->len);
 			return -AMP_ENOMEM;

@@ -852,6 +852,29 @@ static void test_threaded_remote(void)
 	teardown();
 }
 
+/* A running remote's carveouts are placed already: one without an address is refused. */
+static void test_attach_unplaced_carveout(void)
+{
+	struct amp_rproc_registry reg = {0};
+	char why[AMP_RPROC_WHY_SIZE] = "";
+	struct amp_rproc_config cfg;
+	struct image_opts o;
+	struct amp_rproc *rp;
+
+	default_opts(&o);
+	setup(&o);
+	build_table(ram, &o);
+	plat.attach_table = ram;
+	cfg = rproc_config();
+	cfg.detached = true;
+	REQUIRE(amp_rproc_create(&reg, &cfg, &rp) == 0);
+	CHECK_EQ(amp_rproc_boot(rp, why), -AMP_EINVAL);
+	CHECK(strstr(why, "carveout 'work' of a running remote has no address") != NULL);
+	CHECK_EQ(amp_rproc_state(rp), AMP_RPROC_DETACHED);
+	CHECK_EQ(amp_rproc_put(rp), 0);
+	teardown();
+}
+
 /* Images the host refuses, each with the reason it gives; nothing is started. */
 static void refused(const struct image_opts *o, const char *reason)
 {
@@ -951,6 +974,7 @@ int main(void)
 		TEST(test_crash_recovery_cycles),
 		TEST(test_threaded_remote),
 		TEST(test_attach),
+		TEST(test_attach_unplaced_carveout),
 		TEST(test_refused_images),
 		TEST(test_no_table),
 		TEST(test_bad_config),
