@@ -2,8 +2,8 @@
 /*
  * Writes the seed corpus of the vring and resource-table fuzz targets:
  *
- *   make_seeds DIR      creates DIR/vring_device/, DIR/vring_driver/ and DIR/rsc_table/ and
- *                       fills them
+ *   make_seeds DIR      creates DIR/vring_device/, DIR/vring_driver/, DIR/rsc_table/ and
+ *                       DIR/fw_image/ and fills them
  *
  * The committed seeds in fixtures/fuzz/ are this program's output (regenerate them after
  * changing an input format: cc -std=c11 make_seeds.c seed_writer.c -o make_seeds &&
@@ -24,6 +24,13 @@
  * whose offset array wraps 32 bits, and one table per kind of broken entry (offsets, truncated
  * entries, reserved fields, vring counts and sizes, overlaps and duplicate notify ids,
  * warnings).
+ * Firmware-image seeds (fuzz_fw_image.c: an ELF file) that the corpus copies beside them do not
+ * provide: little-endian ELF32 images of make_malformed.py's shape (code in flash at 0, the table
+ * at the start of RAM) whose tables reach every resource the host handles (carveouts placed by
+ * the host, devmem, traces, rpmsg vdevs with host-placed and fixed vrings, a vdev of another
+ * kind, vendor and unknown entries) and each of its limits (nine traces, five rpmsg vdevs, a
+ * refused vendor entry, buffers larger than the pool), a vring placed on the table itself, an
+ * image without section headers, and one with forty PT_LOAD segments.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -928,6 +935,218 @@ static void rsc_table_seeds(void)
 	rsc_save("warnings", &r);
 }
 
+/* ------------------------------------------------------------------ firmware-image seeds */
+
+/* make_malformed.py's memory map: code in flash at 0, data and the table at the start of RAM. */
+#define FW_FLASH      0x00000000u
+#define FW_RAM        0x20000000u
+#define FW_CODE_SIZE  64u
+#define FW_BSS        0x100u
+#define FW_SHSTRTAB   "\0.text\0.resource_table\0.shstrtab"
+#define FW_SHSTR_SIZE sizeof(FW_SHSTRTAB)
+
+/**
+ * struct fw - a little-endian ELF32 image being composed
+ * @size: its bytes
+ * @b: the bytes, zero where nothing was written
+ */
+struct fw {
+	size_t size;
+	uint8_t b[sizeof(((struct seed *)0)->b)];
+};
+
+static void fw_u8(struct fw *f, size_t off, unsigned int v)
+{
+	if (off >= sizeof(f->b)) {
+		fprintf(stderr, "firmware seed too long\n");
+		exit(1);
+	}
+	f->b[off] = (uint8_t)v;
+}
+
+static void fw_u16(struct fw *f, size_t off, unsigned int v)
+{
+	fw_u8(f, off, v & 0xff);
+	fw_u8(f, off + 1, (v >> 8) & 0xff);
+}
+
+static void fw_u32(struct fw *f, size_t off, uint32_t v)
+{
+	fw_u16(f, off, v & 0xffff);
+	fw_u16(f, off + 2, v >> 16);
+}
+
+/* Program header @i: PT_LOAD of @filesz bytes from @off, at physical (and virtual) @pa. */
+static void fw_load(struct fw *f, unsigned int i, uint32_t off, uint32_t pa, uint32_t filesz,
+		    uint32_t memsz, uint32_t flags)
+{
+	size_t ph = 52 + 32 * (size_t)i;
+
+	fw_u32(f, ph, 1);
+	fw_u32(f, ph + 4, off);
+	fw_u32(f, ph + 8, pa);
+	fw_u32(f, ph + 12, pa);
+	fw_u32(f, ph + 16, filesz);
+	fw_u32(f, ph + 20, memsz);
+	fw_u32(f, ph + 24, flags);
+	fw_u32(f, ph + 28, 4);
+}
+
+/* Section header @i at @shoff: @name (offset in FW_SHSTRTAB), @type, @addr, @off, @size. */
+static void fw_section(struct fw *f, size_t shoff, unsigned int i, uint32_t name, uint32_t type,
+		       uint32_t addr, uint32_t off, uint32_t size)
+{
+	size_t sh = shoff + 40 * (size_t)i;
+
+	fw_u32(f, sh, name);
+	fw_u32(f, sh + 4, type);
+	fw_u32(f, sh + 8, type == 1 ? 2 : 0); /* SHF_ALLOC for PROGBITS */
+	fw_u32(f, sh + 12, addr);
+	fw_u32(f, sh + 16, off);
+	fw_u32(f, sh + 20, size);
+	fw_u32(f, sh + 32, type == 1 ? 4 : 1);
+}
+
+/*
+ * Save an image: the code segment (64 bytes in flash at 0, entry 1), @extra more PT_LOADs of
+ * 16 code bytes at 0x1000, 0x1020, ... in flash, and, with a @table, a data segment at FW_RAM
+ * holding it (plus FW_BSS zeroed bytes) and the sections null, .text, .resource_table,
+ * .shstrtab; without one, no section headers at all (a stripped image).
+ */
+static void fw_save(const char *name, const struct rsc *table, unsigned int extra)
+{
+	unsigned int nph = 1 + extra + (table != NULL);
+	uint32_t code = (52 + 32 * nph + 15) & ~15u, data = code + FW_CODE_SIZE;
+	uint32_t tsize = table ? (uint32_t)table->size : 0;
+	uint32_t shstr = data + tsize, shoff = (shstr + (uint32_t)FW_SHSTR_SIZE + 3) & ~3u;
+	struct seed s = {.n = 0};
+	struct fw f;
+
+	memset(&f, 0, sizeof(f));
+	f.size = table ? shoff + 4 * 40 : data;
+	if (f.size > sizeof(f.b) || (table && table->big)) {
+		fprintf(stderr, "firmware seed %s: too long or not little-endian\n", name);
+		exit(1);
+	}
+	memcpy(f.b, "\177ELF\1\1\1", 7); /* ELF32, little-endian, version 1 */
+	fw_u16(&f, 16, 2);               /* ET_EXEC */
+	fw_u16(&f, 18, 40);              /* EM_ARM */
+	fw_u32(&f, 20, 1);
+	fw_u32(&f, 24, FW_FLASH | 1); /* Thumb entry */
+	fw_u32(&f, 28, 52);
+	fw_u32(&f, 32, table ? shoff : 0);
+	fw_u16(&f, 40, 52);
+	fw_u16(&f, 42, 32);
+	fw_u16(&f, 44, nph);
+	fw_u16(&f, 46, 40);
+	fw_u16(&f, 48, table ? 4 : 0);
+	fw_u16(&f, 50, table ? 3 : 0);
+	for (uint32_t k = 0; k < FW_CODE_SIZE; k++)
+		f.b[code + k] = (uint8_t)(k * 7 + 1);
+	fw_load(&f, 0, code, FW_FLASH, FW_CODE_SIZE, FW_CODE_SIZE, 5);
+	for (unsigned int i = 0; i < extra; i++)
+		fw_load(&f, 1 + i, code + 16 * (i % 4), FW_FLASH + 0x1000 + 0x20 * i, 16, 16, 5);
+	if (table) {
+		fw_load(&f, nph - 1, data, FW_RAM, tsize, tsize + FW_BSS, 6);
+		memcpy(f.b + data, table->b, tsize);
+		memcpy(f.b + shstr, FW_SHSTRTAB, FW_SHSTR_SIZE);
+		fw_section(&f, shoff, 1, 1, 1, FW_FLASH, code, FW_CODE_SIZE);
+		fw_section(&f, shoff, 2, 7, 1, FW_RAM, data, tsize);
+		fw_section(&f, shoff, 3, 23, 3, 0, shstr, FW_SHSTR_SIZE);
+	}
+	for (size_t k = 0; k < f.size; k++)
+		seed_u8(&s, f.b[k]);
+	save("fw_image", name, &s);
+}
+
+/* An rpmsg vdev whose vrings (@num, align 16) sit at @da0 and @da1; notify ids 0 and 1. */
+static void fw_rpmsg_fixed(struct rsc *r, uint32_t off, uint32_t num, uint32_t da0, uint32_t da1)
+{
+	rsc_vdev(r, off, VIRTIO_RPMSG, 0, 2);
+	rsc_vring(r, off, 0, 16, num, 0);
+	rsc_vring(r, off, 1, 16, num, 1);
+	rsc_u32(r, off + 28, da0);
+	rsc_u32(r, off + 48, da1);
+}
+
+static void fw_image_seeds(void)
+{
+	struct rsc r;
+
+	/* Every resource: a carveout and a vring pair placed by the host, a fixed carveout,
+	 * devmem, two traces, an rpmsg vdev of fixed vrings, a console vdev (id 3, left alone),
+	 * a vendor entry and an unknown one; two rpmsg links. */
+	rsc_begin(&r, false, 10, 56 + 2 * 56 + 56 + 2 * 48 + 68 + 68 + 48 + 8 + 4);
+	rsc_offset(&r, 0, 56);
+	rsc_mem(&r, 56, RSC_CARVEOUT, ADDR_ANY, ADDR_ANY, 0x3000, "host-placed");
+	rsc_offset(&r, 1, 112);
+	rsc_mem(&r, 112, RSC_CARVEOUT, FW_RAM + 0x4000, ADDR_ANY, 0x1000, "fixed");
+	rsc_offset(&r, 2, 168);
+	rsc_mem(&r, 168, RSC_DEVMEM, 0x40000000, 0x40000000, 0x1000, "uart");
+	rsc_offset(&r, 3, 224);
+	rsc_trace(&r, 224, FW_RAM + 0x6000, 0x400, "trace0");
+	rsc_offset(&r, 4, 272);
+	rsc_trace(&r, 272, FW_RAM + 0x6400, 0x400, "trace1");
+	rsc_offset(&r, 5, 320);
+	rsc_rpmsg(&r, 320, 0, 1);
+	rsc_vring(&r, 320, 0, 16, 16, 0);
+	rsc_vring(&r, 320, 1, 4096, 32, 1);
+	rsc_offset(&r, 6, 388);
+	fw_rpmsg_fixed(&r, 388, 8, FW_RAM + 0x8000, FW_RAM + 0x9000);
+	rsc_u32(&r, 388 + 40, 2);
+	rsc_u32(&r, 388 + 60, 3);
+	rsc_offset(&r, 7, 456);
+	rsc_vdev(&r, 456, 3, 0, 1);
+	rsc_vring(&r, 456, 0, 16, 4, 9);
+	rsc_offset(&r, 8, 504);
+	rsc_u32(&r, 504, 128);
+	rsc_u32(&r, 508, 8);
+	rsc_offset(&r, 9, 512);
+	rsc_u32(&r, 512, 77);
+	fw_save("fw-every-resource", &r, 0);
+
+	/* nine traces: one more than the host keeps */
+	rsc_begin(&r, false, 9, 52 + 9 * 48);
+	for (uint32_t i = 0; i < 9; i++) {
+		rsc_offset(&r, i, 52 + 48 * i);
+		rsc_trace(&r, 52 + 48 * i, FW_RAM + 0x1000 + 0x100 * i, 0x100, "trace");
+	}
+	fw_save("fw-nine-traces", &r, 0);
+
+	/* five rpmsg vdevs of one-entry rings: one more than the host drives */
+	rsc_begin(&r, false, 5, 36 + 5 * 68);
+	for (uint32_t i = 0; i < 5; i++) {
+		rsc_offset(&r, i, 36 + 68 * i);
+		rsc_rpmsg(&r, 36 + 68 * i, 2 * i, 2 * i + 1);
+		rsc_vring(&r, 36 + 68 * i, 0, 16, 1, 2 * i);
+		rsc_vring(&r, 36 + 68 * i, 1, 16, 1, 2 * i + 1);
+	}
+	fw_save("fw-five-vdevs", &r, 0);
+
+	/* the last vendor type, which the harness's platform refuses */
+	rsc_begin(&r, false, 1, 20 + 8);
+	rsc_offset(&r, 0, 20);
+	rsc_u32(&r, 20, 512);
+	rsc_u32(&r, 24, 8);
+	fw_save("fw-vendor-refused", &r, 0);
+
+	/* rings of 256 at align 4096 and 512 buffers: 24 KiB of rings, 256 KiB of buffers */
+	rsc_begin(&r, false, 1, 20 + 68);
+	rsc_offset(&r, 0, 20);
+	rsc_rpmsg(&r, 20, 0, 1);
+	fw_save("fw-buffers-exceed-pool", &r, 0);
+
+	/* vring 0 on the loaded table itself, vring 1 right after it */
+	rsc_begin(&r, false, 1, 20 + 68);
+	rsc_offset(&r, 0, 20);
+	fw_rpmsg_fixed(&r, 20, 4, FW_RAM, FW_RAM + 0x100);
+	fw_save("fw-ring-on-table", &r, 0);
+
+	/* no table and no section headers; then forty small segments and no table either */
+	fw_save("fw-stripped", NULL, 0);
+	fw_save("fw-forty-segments", NULL, 39);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -942,5 +1161,6 @@ int main(int argc, char **argv)
 	device_seeds();
 	driver_seeds();
 	rsc_table_seeds();
+	fw_image_seeds();
 	return 0;
 }

@@ -445,8 +445,11 @@ int amp_fw_image_find_section(const struct amp_fw_image *img, const char *name,
 				   "section %zu: name offset 0x%" PRIx32
 				   " lies outside the section name table (%" PRIu64 " bytes)",
 				   i, sh.sh_name, strtab.sh_size);
-		s = elf_strptr(img->elf, img->shstrndx, sh.sh_name);
-		if (!s)
+		/* Raw bytes, as Linux reads names: elf_strptr() would try to decompress a name
+		 * table flagged SHF_COMPRESSED. The table's file range was checked by
+		 * amp_fw_image_parse(). */
+		s = (const char *)img->bytes + strtab.sh_offset + sh.sh_name;
+		if (!memchr(s, '\0', strtab.sh_size - sh.sh_name))
 			return bad(why,
 				   "section %zu: name at offset 0x%" PRIx32 " is not terminated "
 				   "inside the section name table",

@@ -110,8 +110,13 @@ int amp_rproc_put(struct amp_rproc *rproc)
 	}
 	if (rproc->power)
 		return -AMP_EBUSY;
-	for (unsigned int i = 0; i < RPROC_MAX_VDEVS; i++)
+	/* A link that still carries an application's endpoint is on the host's node: the
+	 * processor, which holds the link, cannot go before it. */
+	for (unsigned int i = 0; i < RPROC_MAX_VDEVS; i++) {
 		vdev_release(&rproc->vdev[i]);
+		if (rproc->vdev[i].inited)
+			return -AMP_EBUSY;
+	}
 	for (at = &rproc->reg->head; *at && *at != rproc; at = &(*at)->next)
 		;
 	if (*at)
@@ -161,6 +166,7 @@ static int vdev_start(struct amp_rproc *rproc, struct rproc_vdev *v, char *why)
 		v->channels = calloc(RPROC_CHANNELS, sizeof(*v->channels));
 		if (!v->work || !v->channels) {
 			vdev_release(v);
+			rproc_why(why, "out of memory");
 			return -AMP_ENOMEM;
 		}
 		lc = (struct amp_rpmsg_link_config){
@@ -295,10 +301,14 @@ static void dump_core(struct amp_rproc *rproc)
 							   rproc->segments[i].size),
 				.size = rproc->segments[i].size,
 			};
+		/* The firmware's class and machine (coredump.h); an attached remote without an
+		 * image has the configuration's. */
 		cc = (struct amp_coredump_config){
-			.elf_class = rproc->cfg.elf_class ? rproc->cfg.elf_class : 32,
+			.elf_class = rproc->image_class     ? rproc->image_class
+				     : rproc->cfg.elf_class ? rproc->cfg.elf_class
+							    : 32,
 			.order = rproc->cfg.order,
-			.machine = rproc->cfg.machine,
+			.machine = rproc->image_class ? rproc->image_machine : rproc->cfg.machine,
 			.entry = rproc->entry,
 			.segments = segs,
 			.count = rproc->nsegments,

@@ -72,6 +72,8 @@ struct rproc_vdev {
  * @table_da: where the image loads the table
  * @loaded: the loaded table in remote memory (NULL while stopped or without a table)
  * @entry: the image's entry point
+ * @image_class: the loaded image's class (32 or 64; 0 before a load), for core files
+ * @image_machine: the loaded image's e_machine
  * @vdev: the rpmsg vdevs, @nvdev of them
  * @nvdev: number of @vdev
  * @trace: trace buffers (device address and length), @ntrace of them
@@ -102,6 +104,8 @@ struct amp_rproc {
 	uint64_t table_da;
 	volatile uint8_t *loaded;
 	uint64_t entry;
+	unsigned int image_class;
+	uint16_t image_machine;
 	struct rproc_vdev vdev[RPROC_MAX_VDEVS];
 	unsigned int nvdev;
 	struct {

@@ -82,6 +82,7 @@ static int check_image(struct amp_rproc *rproc, struct amp_fw_image *img, char *
 {
 	char reason[AMP_FW_WHY_SIZE];
 	size_t a, b;
+	int err;
 
 	if (rproc->cfg.elf_class && (unsigned int)img->elf_class * 32 != rproc->cfg.elf_class) {
 		rproc_why(why, "firmware is ELF%d, the processor takes ELF%u",
@@ -104,7 +105,12 @@ static int check_image(struct amp_rproc *rproc, struct amp_fw_image *img, char *
 			return -AMP_EINVAL;
 		}
 	}
-	if (amp_fw_image_check_overlap(img, &a, &b, reason)) {
+	err = amp_fw_image_check_overlap(img, &a, &b, reason);
+	if (err == -AMP_ENOMEM) {
+		rproc_why(why, "out of memory");
+		return err;
+	}
+	if (err) {
 		rproc_why(why, "firmware: %s", reason);
 		return -AMP_EINVAL;
 	}
@@ -135,8 +141,10 @@ static int take_table(struct amp_rproc *rproc, struct amp_fw_image *img, char *w
 		return -AMP_EINVAL;
 	}
 	rproc->cached = malloc(sec.size ? sec.size : 1);
-	if (!rproc->cached)
+	if (!rproc->cached) {
+		rproc_why(why, "out of memory");
 		return -AMP_ENOMEM;
+	}
 	memcpy(rproc->cached, bytes, sec.size);
 	rproc->table_size = sec.size;
 	rproc->table_da = sec.addr;
@@ -397,11 +405,17 @@ int rproc_load(struct amp_rproc *rproc, char *why)
 	int err;
 
 	rproc_unload(rproc);
+	reason[0] = '\0';
 	err = amp_fw_image_parse(&img, rproc->cfg.firmware, rproc->cfg.firmware_size, reason);
 	if (err) {
-		rproc_why(why, "firmware: %s", reason);
+		if (err == -AMP_ENOMEM)
+			rproc_why(why, "out of memory");
+		else
+			rproc_why(why, "firmware: %s", reason);
 		goto out;
 	}
+	rproc->image_class = img.elf_class == ELFCLASS64 ? 64 : 32;
+	rproc->image_machine = img.machine;
 	err = check_image(rproc, &img, why);
 	if (!err)
 		err = take_table(rproc, &img, why);
@@ -439,14 +453,18 @@ int rproc_attach_resources(struct amp_rproc *rproc, char *why)
 		/* First attach, or the platform now reports another table. */
 		free(rproc->clean);
 		rproc->clean = malloc(size ? size : 1);
-		if (!rproc->clean)
+		if (!rproc->clean) {
+			rproc_why(why, "out of memory");
 			return -AMP_ENOMEM;
+		}
 		amp_copy_in(rproc->clean, table, size);
 		rproc->clean_size = size;
 	}
 	rproc->cached = malloc(size ? size : 1);
-	if (!rproc->cached)
+	if (!rproc->cached) {
+		rproc_why(why, "out of memory");
 		return -AMP_ENOMEM;
+	}
 	/* Ring addresses, features and status in the running table are the last session's:
 	 * start from the table as the remote's boot loader left it. */
 	memcpy(rproc->cached, rproc->clean, size);

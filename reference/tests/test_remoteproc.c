@@ -852,6 +852,42 @@ static void test_threaded_remote(void)
 	teardown();
 }
 
+/*
+ * An endpoint the application created on a processor's link keeps the link across shutdown
+ * (stopped, started again at the next boot) and keeps the processor from being freed.
+ */
+static void test_application_endpoint(void)
+{
+	struct amp_rproc_registry reg = {0};
+	struct amp_rpmsg_endpoint_config ec = {.addr = 0x500, .dst = AMP_RPMSG_ADDR_ANY};
+	struct amp_rpmsg_endpoint ept;
+	struct amp_rproc_config cfg;
+	struct image_opts o;
+	struct amp_rproc *rp;
+
+	default_opts(&o);
+	setup(&o);
+	cfg = rproc_config();
+	REQUIRE(amp_rproc_create(&reg, &cfg, &rp) == 0);
+	REQUIRE(amp_rproc_boot(rp, NULL) == 0);
+	REQUIRE(amp_rpmsg_endpoint_create(&ept, amp_rproc_link(rp, 0), &ec) == 0);
+	pump(rp);
+	CHECK_EQ(amp_rproc_shutdown(rp), 0);
+	CHECK(host.links != NULL);
+	CHECK_EQ(amp_rproc_put(rp), -AMP_EBUSY);
+	/* Booted again, the same link carries the sample again. */
+	REQUIRE(amp_rproc_boot(rp, NULL) == 0);
+	CHECK(amp_rproc_link(rp, 0) == ept.link);
+	sample.replies = 0;
+	pump(rp);
+	CHECK_EQ(sample.replies, REPLIES);
+	CHECK_EQ(amp_rproc_shutdown(rp), 0);
+	amp_rpmsg_endpoint_destroy(&ept);
+	CHECK_EQ(amp_rproc_put(rp), 0);
+	CHECK(host.links == NULL);
+	teardown();
+}
+
 /* A running remote's carveouts are placed already: one without an address is refused. */
 static void test_attach_unplaced_carveout(void)
 {
@@ -975,6 +1011,7 @@ int main(void)
 		TEST(test_threaded_remote),
 		TEST(test_attach),
 		TEST(test_attach_unplaced_carveout),
+		TEST(test_application_endpoint),
 		TEST(test_refused_images),
 		TEST(test_no_table),
 		TEST(test_bad_config),

@@ -180,8 +180,9 @@ struct amp_rproc *amp_rproc_get_by_name(struct amp_rproc_registry *reg, const ch
  *	must be powered off by then
  * @rproc: the processor
  *
- * Return: 0, or -AMP_EBUSY when this was the last reference and the remote still runs (the
- * reference is not dropped).
+ * Return: 0, or -AMP_EBUSY when this was the last reference and the remote still runs, or an
+ * rpmsg link of the processor still carries an endpoint the application created (the reference
+ * is not dropped; destroy the endpoint and put again).
  */
 int amp_rproc_put(struct amp_rproc *rproc);
 
