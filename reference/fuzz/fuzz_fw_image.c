@@ -64,17 +64,8 @@
 #include "amp/fw_image.h"
 #include "amp/remoteproc.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			check_failed(#cond, __LINE__);                                             \
-	} while (0)
-
-#define TRACE(...)                                                                                 \
-	do {                                                                                       \
-		if (trace > 0)                                                                     \
-			fprintf(stderr, __VA_ARGS__);                                              \
-	} while (0)
+#define FUZZ_NAME "fuzz_fw_image"
+#include "fuzz_check.h"
 
 /* The fake remote's memory: the map of fixtures/firmware/malformed/make_malformed.py, whose
  * sample table has a carveout and vrings at 0x20010000-0x20017fff, hence 128 KiB of RAM. */
@@ -98,15 +89,6 @@ static const struct amp_rproc_mem memory_map[PIECES] = {
 	{RAM_DA, RAM_PA, NULL, RAM_SZ, 0},
 	{POOL_DA, POOL_PA, NULL, POOL_SZ, AMP_RPROC_MEM_POOL},
 };
-
-static int trace = -1;
-
-static _Noreturn void check_failed(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_fw_image: invariant violated at fuzz_fw_image.c:%d: %s\n", line,
-		what);
-	__builtin_trap();
-}
 
 /* ------------------------------------------------------------------ the file, read raw */
 
@@ -870,8 +852,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reading r;
 	uint8_t *copy;
 
-	if (trace < 0)
-		trace = getenv("AMP_FUZZ_TRACE") != NULL;
+	fuzz_trace_init();
 	/* exactly the file's bytes, so that the sanitizer's redzone starts after the last one */
 	copy = malloc(size ? size : 1);
 	CHECK(copy);

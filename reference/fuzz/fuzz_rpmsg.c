@@ -145,31 +145,13 @@ enum {
 #include "amp/rpmsg.h"
 #include "amp/virtio.h"
 
+#define FUZZ_NAME "fuzz_rpmsg"
+#include "fuzz_check.h"
+
 #define NEPT  4
 #define NHELD 8
 #define NRES  4
 #define NCH   4
-
-/* Trap, naming the condition, when a property does not hold. */
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			check_failed(#cond, __LINE__);                                             \
-	} while (0)
-
-#define TRACE(...)                                                                                 \
-	do {                                                                                       \
-		if (trace > 0)                                                                     \
-			fprintf(stderr, __VA_ARGS__);                                              \
-	} while (0)
-
-static int trace = -1;
-
-static _Noreturn void check_failed(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_rpmsg: invariant violated at fuzz_rpmsg.c:%d: %s\n", line, what);
-	abort();
-}
 
 /**
  * struct held_buf - a buffer the harness holds (received, or reserved for a zero-copy send)
@@ -1618,8 +1600,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint32_t budget;
 
-	if (trace < 0)
-		trace = getenv("AMP_FUZZ_TRACE") != NULL;
+	fuzz_trace_init();
 	memset(&g, 0, sizeof(g));
 	g.p = data;
 	g.n = size;

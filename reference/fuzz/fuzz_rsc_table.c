@@ -44,32 +44,13 @@
 #include "amp/error.h"
 #include "amp/rsc_table.h"
 
-/* Trap, naming the condition, when a property does not hold. */
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			check_failed(#cond, __LINE__);                                             \
-	} while (0)
-
-#define TRACE(...)                                                                                 \
-	do {                                                                                       \
-		if (trace > 0)                                                                     \
-			fprintf(stderr, __VA_ARGS__);                                              \
-	} while (0)
+#define FUZZ_NAME "fuzz_rsc_table"
+#include "fuzz_check.h"
 
 #define BIT(p) (1u << (p))
 
 /* The problems that make a table invalid, as a set of BIT()s. */
 #define ERRORS (BIT(AMP_RSC_WARN_UNKNOWN_TYPE) - 1 - BIT(AMP_RSC_OK))
-
-static int trace = -1;
-
-static _Noreturn void check_failed(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_rsc_table: invariant violated at fuzz_rsc_table.c:%d: %s\n", line,
-		what);
-	__builtin_trap();
-}
 
 /**
  * struct model - what the harness reads from an entry's bytes, without the library
@@ -386,8 +367,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	if (trace < 0)
-		trace = getenv("AMP_FUZZ_TRACE") != NULL;
+	fuzz_trace_init();
 	big = data[0] & 1;
 	tbl = data + 1;
 	tbl_size = size - 1;
