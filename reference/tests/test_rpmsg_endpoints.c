@@ -518,6 +518,75 @@ static void test_destroy_stops_delivery(void)
 	rpmsg_pair_fini(&p);
 }
 
+/*
+ * amp_rpmsg_link_remove(): refused while an application endpoint is on the link (nothing
+ * changes); then the link stops, its channels go (remove callbacks) and it leaves the node,
+ * whose other links keep working; its memory can be initialised again as a new link.
+ */
+static unsigned int removed_channels;
+
+static void count_remove(struct amp_rpmsg_channel *ch)
+{
+	(void)ch;
+	removed_channels++;
+}
+
+static int accept_probe(struct amp_rpmsg_channel *ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static void test_link_remove(void)
+{
+	static const struct amp_rpmsg_device_id ids[] = {{"svc"}, {NULL}};
+	struct amp_rpmsg_driver drv = {
+		.id_table = ids, .probe = accept_probe, .remove = count_remove};
+	struct amp_rpmsg_endpoint_config c;
+	struct rpmsg_pair_config cfg;
+	struct amp_rpmsg_endpoint h, r;
+	struct rx_log hl = {0}, rl = {0};
+	struct amp_rpmsg_link_config hc;
+	struct rpmsg_pair p;
+
+	rpmsg_pair_default_config(&cfg);
+	REQUIRE(start_pair(&p, &cfg) == 0);
+	REQUIRE(amp_rpmsg_driver_register(&p.host, &drv) == 0);
+	c = ept_cfg(AMP_RPMSG_ADDR_ANY, 1500, &hl);
+	REQUIRE(amp_rpmsg_endpoint_create(&h, &p.hlink, &c) == 0);
+	c = ept_cfg(1500, AMP_RPMSG_ADDR_ANY, &rl);
+	c.name = "svc";
+	c.announce = true;
+	REQUIRE(amp_rpmsg_endpoint_create(&r, &p.rlink, &c) == 0);
+	CHECK(rpmsg_pair_pump(&p, 10) >= 0);
+	CHECK(amp_rpmsg_channel_find(&p.hlink, "svc", AMP_RPMSG_ADDR_ANY) != NULL);
+
+	CHECK_EQ(amp_rpmsg_link_remove(&p.hlink), -AMP_EBUSY);
+	CHECK(p.host.links == &p.hlink);
+	CHECK(amp_rpmsg_link_is_up(&p.hlink));
+	amp_rpmsg_endpoint_destroy(&h);
+	removed_channels = 0;
+	CHECK_EQ(amp_rpmsg_link_remove(&p.hlink), 0);
+	CHECK(p.host.links == NULL);
+	CHECK(!amp_rpmsg_link_is_up(&p.hlink));
+	CHECK_EQ(removed_channels, 1);
+	/* The device sees the reset. */
+	CHECK(rpmsg_pair_pump(&p, 10) >= 0);
+	CHECK(!amp_rpmsg_link_is_up(&p.rlink));
+
+	/* The same memory as a new link: the remote comes back and announces again. */
+	hc = p.hlink.cfg;
+	REQUIRE(amp_rpmsg_link_init(&p.hlink, &p.host, &hc) == 0);
+	CHECK(p.host.links == &p.hlink && p.hlink.next == NULL);
+	REQUIRE(amp_rpmsg_link_start(&p.hlink) == 0);
+	CHECK(rpmsg_pair_pump(&p, 10) >= 0);
+	CHECK(amp_rpmsg_link_is_up(&p.rlink));
+	CHECK(amp_rpmsg_channel_find(&p.hlink, "svc", AMP_RPMSG_ADDR_ANY) != NULL);
+	amp_rpmsg_endpoint_destroy(&r);
+	amp_rpmsg_driver_unregister(&p.host, &drv);
+	rpmsg_pair_fini(&p);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -525,6 +594,7 @@ int main(void)
 		TEST(test_ns_address_reserved), TEST(test_names),
 		TEST(test_callback_arguments),  TEST(test_bind_dst_first_sender),
 		TEST(test_no_recipient),        TEST(test_destroy_stops_delivery),
+		TEST(test_link_remove),
 	};
 
 	return run_tests(tests, ARRAY_SIZE(tests));
