@@ -5,7 +5,6 @@
  * user with enable, clear and the interrupt lines, soft reset, debug access without side
  * effects, and every kind of guest misbehaviour counted, answered and never fatal.
  */
-#include <cstdio>
 #include <cstring>
 
 #include <systemc>
@@ -13,20 +12,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "mailbox.h"
+#include "model_testing.h"
 
 using ampsim::mailbox;
-
-static int failures;
-
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		unsigned long long va_ = (a), vb_ = (b);                                           \
-		if (va_ != vb_) {                                                                  \
-			std::fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %llu, %s == %llu\n",   \
-				     __FILE__, __LINE__, #a, va_, #b, vb_);                        \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 /* A CPU that performs single-word accesses on the mailbox's bus. */
 struct cpu : sc_core::sc_module {
@@ -231,6 +219,5 @@ int sc_main(int, char **)
 	bench b("bench");
 
 	sc_core::sc_start();
-	std::printf("%s\n", failures ? "FAIL test_mailbox" : "ok   test_mailbox");
-	return failures ? 1 : 0;
+	return model_test_result("test_mailbox");
 }

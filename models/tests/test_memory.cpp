@@ -5,7 +5,6 @@
  * nothing written), a read-only memory (command error on the bus, writable by debug access,
  * read-only DMI), and DMI grants that alias the contents.
  */
-#include <cstdio>
 #include <cstring>
 
 #include <systemc>
@@ -13,20 +12,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "memory.h"
+#include "model_testing.h"
 
 using ampsim::memory;
-
-static int failures;
-
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		unsigned long long va_ = (a), vb_ = (b);                                           \
-		if (va_ != vb_) {                                                                  \
-			std::fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %llu, %s == %llu\n",   \
-				     __FILE__, __LINE__, #a, va_, #b, vb_);                        \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 struct cpu : sc_core::sc_module {
 	tlm_utils::simple_initiator_socket<cpu> ram_bus{"ram_bus"}, rom_bus{"rom_bus"};
@@ -168,6 +156,5 @@ int sc_main(int, char **)
 	bench b("bench");
 
 	sc_core::sc_start();
-	std::printf("%s\n", failures ? "FAIL test_memory" : "ok   test_memory");
-	return failures ? 1 : 0;
+	return model_test_result("test_memory");
 }
