@@ -64,23 +64,7 @@ void amp_io_read(void *dst, const volatile void *src, size_t len)
 
 void amp_io_native_write(volatile void *dst, const void *src, size_t len)
 {
-	uintptr_t a = (uintptr_t)dst;
-
-	/* Naturally aligned fields are stored in one access so a concurrent reader never sees a
-	 * torn index; everything else is a plain copy. */
-	if (len == 2 && !(a & 1)) {
-		uint16_t v;
-
-		memcpy(&v, src, 2);
-		__atomic_store_n((uint16_t *)dst, v, __ATOMIC_RELAXED);
-	} else if (len == 4 && !(a & 3)) {
-		uint32_t v;
-
-		memcpy(&v, src, 4);
-		__atomic_store_n((uint32_t *)dst, v, __ATOMIC_RELAXED);
-	} else {
-		memcpy((void *)dst, src, len);
-	}
+	amp_native_store(dst, src, len);
 }
 
 void amp_io_native_barrier(enum amp_barrier kind)

@@ -109,6 +109,33 @@ static inline void amp_store16(const struct amp_io *io, bool swap, volatile void
 }
 
 /* Store bytes already in ring order (a descriptor, a used element, a payload). */
+/*
+ * Store @len bytes at @p the way the platform's own stores go: a naturally aligned field the
+ * peer may read at any time (an index, the status byte, features, ring addresses) in one
+ * access, so a concurrent reader never sees it torn; everything else as a plain copy. With @len
+ * a constant, as it is in almost every caller, only one branch remains.
+ */
+static inline void amp_native_store(volatile void *p, const void *src, size_t len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (len == 1) {
+		__atomic_store_n((uint8_t *)p, *(const uint8_t *)src, __ATOMIC_RELAXED);
+	} else if (len == 2 && !(a & 1)) {
+		uint16_t v;
+
+		memcpy(&v, src, sizeof(v));
+		__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELAXED);
+	} else if (len == 4 && !(a & 3)) {
+		uint32_t v;
+
+		memcpy(&v, src, sizeof(v));
+		__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
+	} else {
+		memcpy((void *)p, src, len);
+	}
+}
+
 static inline void amp_store_bytes(const struct amp_io *io, volatile void *p, const void *src,
 				   size_t len)
 {
@@ -120,19 +147,7 @@ static inline void amp_store_bytes(const struct amp_io *io, volatile void *p, co
 #else
 	(void)io;
 #endif
-	/* A naturally aligned field the peer may read at any time (status, features, ring
-	 * addresses) is stored in one access; everything else is a plain copy. With @len a
-	 * constant, as it is in every caller, only one branch remains. */
-	if (len == 1) {
-		__atomic_store_n((uint8_t *)p, *(const uint8_t *)src, __ATOMIC_RELAXED);
-	} else if (len == 4 && !((uintptr_t)p & 3)) {
-		uint32_t v;
-
-		memcpy(&v, src, sizeof(v));
-		__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
-	} else {
-		memcpy((void *)p, src, len);
-	}
+	amp_native_store(p, src, len);
 }
 
 /*

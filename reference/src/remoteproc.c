@@ -141,27 +141,11 @@ static void kick(void *ctx, uint32_t notifyid)
 /* Bring up one rpmsg vdev in the driver role over the loaded table's block. */
 static int vdev_start(struct amp_rproc *rproc, struct rproc_vdev *v, char *why)
 {
-	const struct amp_rsc_vdev *vd;
 	struct amp_rpmsg_link_config lc;
-	struct amp_rsc_table t;
-	struct amp_rsc_entry e;
-	uint32_t buf_size, max_num;
 	int err;
 
-	/* The block as the loaded table has it (the cached copy says the same). */
-	(void)amp_rsc_table_open(&t, rproc->cached, rproc->table_size, rproc->cfg.order);
-	for (uint32_t i = 0;; i++) {
-		if (i == amp_rsc_table_num(&t))
-			return -AMP_EINVAL; /* cannot happen: the entry was found at load */
-		(void)amp_rsc_table_entry(&t, i, &e);
-		if (e.offset == v->offset && e.type == AMP_RSC_VDEV)
-			break;
-	}
-	vd = &e.u.vdev;
-	max_num = vd->vring[0].num > vd->vring[1].num ? vd->vring[0].num : vd->vring[1].num;
-	buf_size = rproc->cfg.rpmsg_buf_size ? rproc->cfg.rpmsg_buf_size : RPROC_RPMSG_BUF_SIZE;
 	if (!v->inited) {
-		v->work_size = AMP_RPMSG_LINK_WORK_SIZE(max_num);
+		v->work_size = AMP_RPMSG_LINK_WORK_SIZE(v->max_num);
 		v->work = aligned_alloc(8, (v->work_size + 7) & ~(size_t)7);
 		v->channels = calloc(RPROC_CHANNELS, sizeof(*v->channels));
 		if (!v->work || !v->channels) {
@@ -179,8 +163,8 @@ static int vdev_start(struct amp_rproc *rproc, struct rproc_vdev *v, char *why)
 			.ring_size = {v->ring_size[0], v->ring_size[1]},
 			.pool = v->pool,
 			.pool_size = v->pool_size,
-			.rx_buf_size = buf_size,
-			.tx_buf_size = buf_size,
+			.rx_buf_size = v->buf_size,
+			.tx_buf_size = v->buf_size,
 			.work = v->work,
 			.work_size = v->work_size,
 			.channels = v->channels,

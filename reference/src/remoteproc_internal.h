@@ -27,6 +27,8 @@
  * @pool: the rpmsg buffers, @pool_size bytes
  * @pool_size: bytes
  * @notifyid: the ids assigned to the vrings
+ * @max_num: the larger queue size of the two vrings (sizes the link's work area)
+ * @buf_size: rpmsg buffer size, both directions
  * @work: the link's bookkeeping (malloc), @work_size bytes
  * @work_size: bytes
  * @channels: the link's channel pool (malloc)
@@ -40,6 +42,8 @@ struct rproc_vdev {
 	void *pool;
 	size_t pool_size;
 	uint32_t notifyid[2];
+	uint32_t max_num;
+	uint32_t buf_size;
 	void *work;
 	size_t work_size;
 	struct amp_rpmsg_channel *channels;

@@ -59,14 +59,12 @@ static int pool_alloc(struct amp_rproc *rproc, uint64_t len, uint64_t *da, uint6
 }
 
 /* The piece of memory holding all of [@da, @da + @len), or NULL. */
-static const struct amp_rproc_mem *find_mem(const struct amp_rproc *rproc, uint64_t da,
-					    uint64_t len)
+static const struct amp_rproc_mem *find_mem(const struct amp_rproc *rproc, uint64_t da, size_t len)
 {
+	/* rproc->regions mirrors cfg.mem piece by piece. */
 	for (size_t i = 0; i < rproc->cfg.mem_count; i++) {
-		const struct amp_rproc_mem *m = &rproc->cfg.mem[i];
-
-		if (da >= m->da && da - m->da <= m->size && len <= m->size - (da - m->da))
-			return m;
+		if (amp_region_contains_da(&rproc->regions[i], da, len))
+			return &rproc->cfg.mem[i];
 	}
 	return NULL;
 }
@@ -287,6 +285,8 @@ static int handle_vdev(struct amp_rproc *rproc, const struct amp_rsc_entry *e, u
 	buf_size = rproc->cfg.rpmsg_buf_size ? rproc->cfg.rpmsg_buf_size : RPROC_RPMSG_BUF_SIZE;
 	bufs = (vd->vring[0].num < 256 ? vd->vring[0].num : 256) +
 	       (vd->vring[1].num < 256 ? vd->vring[1].num : 256);
+	v->buf_size = buf_size;
+	v->max_num = vd->vring[0].num > vd->vring[1].num ? vd->vring[0].num : vd->vring[1].num;
 	v->pool_size = (size_t)bufs * buf_size;
 	if (pool_alloc(rproc, v->pool_size, &da, &pa, &v->pool)) {
 		rproc_why(why, "rpmsg buffers of vdev %u (%zu bytes): no room", rproc->nvdev,
@@ -365,7 +365,10 @@ static int load_segments(struct amp_rproc *rproc, const struct amp_fw_image *img
 
 		if (!s->memsz)
 			continue;
-		va = amp_rproc_da_to_va(rproc, s->paddr, s->memsz);
+		/* A size a host pointer cannot span is outside any memory it can reach. */
+		va = (uint64_t)(size_t)s->memsz == s->memsz
+			     ? amp_rproc_da_to_va(rproc, s->paddr, (size_t)s->memsz)
+			     : NULL;
 		if (!va) {
 			rproc_why(why,
 				  "segment %zu (%#llx, %llu bytes) is outside the remote's memory",
