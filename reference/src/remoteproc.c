@@ -373,6 +373,11 @@ uint32_t amp_rproc_crash_count(const struct amp_rproc *rproc)
 	return rproc->crash_count;
 }
 
+enum amp_rproc_crash_type amp_rproc_crash_type(const struct amp_rproc *rproc)
+{
+	return (enum amp_rproc_crash_type)__atomic_load_n(&rproc->crash_type, __ATOMIC_RELAXED);
+}
+
 struct amp_rpmsg_link *amp_rproc_link(struct amp_rproc *rproc, unsigned int index)
 {
 	return index < rproc->nvdev && rproc->vdev[index].inited ? &rproc->vdev[index].link : NULL;

@@ -689,8 +689,6 @@ static void test_crash_recovery_cycles(void)
 	pump(rp);
 	CHECK_EQ(sample.replies, REPLIES);
 	for (unsigned int cycle = 1; cycle <= 100; cycle++) {
-		unsigned int before = sample.replies;
-
 		amp_rproc_report_crash(rp, cycle % 3 == 0   ? AMP_RPROC_WATCHDOG
 					   : cycle % 3 == 1 ? AMP_RPROC_MMUFAULT
 							    : AMP_RPROC_FATAL_ERROR);
@@ -699,6 +697,9 @@ static void test_crash_recovery_cycles(void)
 		CHECK_EQ(amp_rproc_service(rp), 0);
 		CHECK_EQ(amp_rproc_state(rp), AMP_RPROC_RUNNING);
 		CHECK_EQ(amp_rproc_crash_count(rp), cycle);
+		CHECK_EQ(amp_rproc_crash_type(rp), cycle % 3 == 0   ? AMP_RPROC_WATCHDOG
+						   : cycle % 3 == 1 ? AMP_RPROC_MMUFAULT
+								    : AMP_RPROC_FATAL_ERROR);
 		CHECK_EQ(plat.starts, cycle + 1);
 		CHECK_EQ(sample.removes, cycle);
 		/* The remote announces again, the driver is probed again, messages flow. */
@@ -706,7 +707,6 @@ static void test_crash_recovery_cycles(void)
 		pump(rp);
 		CHECK_EQ(sample.probes, cycle + 1);
 		CHECK_EQ(sample.replies, REPLIES);
-		(void)before;
 	}
 	check_core(plat.core_fd);
 

@@ -260,6 +260,12 @@ enum amp_rproc_state amp_rproc_state(const struct amp_rproc *rproc);
 uint32_t amp_rproc_crash_count(const struct amp_rproc *rproc);
 
 /**
+ * amp_rproc_crash_type() - the type of the last crash reported (meaningful once one was)
+ * @rproc: the processor
+ */
+enum amp_rproc_crash_type amp_rproc_crash_type(const struct amp_rproc *rproc);
+
+/**
  * amp_rproc_link() - the rpmsg link of the processor's @index-th rpmsg vdev, while it runs
  * @rproc: the processor
  * @index: 0 for the first
