@@ -126,12 +126,9 @@ bool uart::read(uint32_t off, uint32_t &v, bool debug)
 		v = dmacr_;
 		break;
 	default:
-		if (off >= PERIPH_ID0 && off < PERIPH_ID0 + 16)
-			v = PERIPH_ID[(off - PERIPH_ID0) / 4];
-		else if (off >= PCELL_ID0 && off < PCELL_ID0 + 16)
-			v = PCELL_ID[(off - PCELL_ID0) / 4];
-		else
+		if (!primecell::is_id(off))
 			return false;
+		v = primecell::id(off, PERIPH_ID);
 		break;
 	}
 	return true;
@@ -179,8 +176,7 @@ bool uart::write(uint32_t off, uint32_t v)
 		guest_error("write to a read-only register ignored", off);
 		break;
 	default:
-		if ((off >= PERIPH_ID0 && off < PERIPH_ID0 + 16) ||
-		    (off >= PCELL_ID0 && off < PCELL_ID0 + 16))
+		if (primecell::is_id(off))
 			guest_error("write to a read-only ID register ignored", off);
 		else
 			return false;
@@ -216,34 +212,16 @@ void uart::b_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay)
 		tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;
 	}
-	/* The data is in host byte order: a narrow access holds the low bits of the register. */
+	/*
+	 * The data is in host byte order and the host is little-endian, like the guest: a narrow
+	 * access is the low @len bytes of the register.
+	 */
 	if (tx.is_read()) {
 		ok = read(static_cast<uint32_t>(addr), value, false);
-		if (ok && len == 1) {
-			uint8_t narrow = static_cast<uint8_t>(value);
-
-			std::memcpy(tx.get_data_ptr(), &narrow, 1);
-		} else if (ok && len == 2) {
-			uint16_t narrow = static_cast<uint16_t>(value);
-
-			std::memcpy(tx.get_data_ptr(), &narrow, 2);
-		} else if (ok) {
-			std::memcpy(tx.get_data_ptr(), &value, 4);
-		}
+		if (ok)
+			std::memcpy(tx.get_data_ptr(), &value, len);
 	} else if (tx.is_write()) {
-		if (len == 1) {
-			uint8_t narrow;
-
-			std::memcpy(&narrow, tx.get_data_ptr(), 1);
-			value = narrow;
-		} else if (len == 2) {
-			uint16_t narrow;
-
-			std::memcpy(&narrow, tx.get_data_ptr(), 2);
-			value = narrow;
-		} else {
-			std::memcpy(&value, tx.get_data_ptr(), 4);
-		}
+		std::memcpy(&value, tx.get_data_ptr(), len);
 		ok = write(static_cast<uint32_t>(addr), value);
 	} else {
 		ok = true; /* TLM_IGNORE_COMMAND */

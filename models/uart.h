@@ -31,6 +31,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "primecell.h"
+
 namespace ampsim
 {
 
@@ -90,8 +92,8 @@ class uart : public sc_core::sc_module
 	static constexpr uint32_t MIS = 0x040;
 	static constexpr uint32_t ICR = 0x044;
 	static constexpr uint32_t DMACR = 0x048;
-	static constexpr uint32_t PERIPH_ID0 = 0xfe0; /* 4 words: PeriphID0..3 */
-	static constexpr uint32_t PCELL_ID0 = 0xff0;  /* 4 words: PCellID0..3 */
+	static constexpr uint32_t PERIPH_ID0 = primecell::PERIPH_ID0;
+	static constexpr uint32_t PCELL_ID0 = primecell::PCELL_ID0;
 
 	/** FR bits: transmit FIFO empty, receive FIFO empty (the others never set). */
 	static constexpr uint32_t FR_TXFE = 1u << 7, FR_RXFF = 1u << 6, FR_TXFF = 1u << 5,
@@ -103,7 +105,6 @@ class uart : public sc_core::sc_module
 	static constexpr uint32_t CR_RESET = 0x300, IFLS_RESET = 0x12;
 	/** The ID bytes Linux's amba bus reads to match the PL011 (part 0x011, ARM, r1). */
 	static constexpr uint8_t PERIPH_ID[4] = {0x11, 0x10, 0x14, 0x00};
-	static constexpr uint8_t PCELL_ID[4] = {0x0d, 0xf0, 0x05, 0xb1};
 
       private:
 	void b_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay);

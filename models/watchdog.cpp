@@ -211,12 +211,9 @@ bool watchdog::read(uint32_t off, uint32_t &v, bool debug)
 		v = locked_;
 		break;
 	default:
-		if (off >= PERIPH_ID0 && off < PERIPH_ID0 + 16)
-			v = PERIPH_ID[(off - PERIPH_ID0) / 4];
-		else if (off >= PCELL_ID0 && off < PCELL_ID0 + 16)
-			v = PCELL_ID[(off - PCELL_ID0) / 4];
-		else
+		if (!primecell::is_id(off))
 			return false;
+		v = primecell::id(off, PERIPH_ID);
 		break;
 	}
 	return true;
@@ -224,9 +221,7 @@ bool watchdog::read(uint32_t off, uint32_t &v, bool debug)
 
 bool watchdog::write(uint32_t off, uint32_t v)
 {
-	const bool read_only = off == VALUE || off == RIS || off == MIS ||
-			       (off >= PERIPH_ID0 && off < PERIPH_ID0 + 16) ||
-			       (off >= PCELL_ID0 && off < PCELL_ID0 + 16);
+	const bool read_only = off == VALUE || off == RIS || off == MIS || primecell::is_id(off);
 
 	if (read_only) {
 		guest_error("write to a read-only register ignored", off);

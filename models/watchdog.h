@@ -38,6 +38,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "primecell.h"
+
 namespace ampsim
 {
 
@@ -94,8 +96,8 @@ class watchdog : public sc_core::sc_module
 	static constexpr uint32_t RIS = 0x010;
 	static constexpr uint32_t MIS = 0x014;
 	static constexpr uint32_t LOCK = 0xc00;
-	static constexpr uint32_t PERIPH_ID0 = 0xfe0; /* 4 words: PeriphID0..3 */
-	static constexpr uint32_t PCELL_ID0 = 0xff0;  /* 4 words: PCellID0..3 */
+	static constexpr uint32_t PERIPH_ID0 = primecell::PERIPH_ID0;
+	static constexpr uint32_t PCELL_ID0 = primecell::PCELL_ID0;
 
 	/** WdogControl bits: count and interrupt enable; reset output enable. */
 	static constexpr uint32_t INTEN = 1u << 0, RESEN = 1u << 1;
@@ -105,7 +107,6 @@ class watchdog : public sc_core::sc_module
 	static constexpr uint32_t LOAD_RESET = 0xffffffff;
 	/** The ID bytes Linux's amba bus reads to match the SP805 (part 0x805, ARM, r1). */
 	static constexpr uint8_t PERIPH_ID[4] = {0x05, 0x18, 0x14, 0x00};
-	static constexpr uint8_t PCELL_ID[4] = {0x0d, 0xf0, 0x05, 0xb1};
 
       private:
 	/* Both outputs from a time on. */
