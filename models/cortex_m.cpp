@@ -146,15 +146,6 @@ void cortex_m::end_of_elaboration()
 	}
 }
 
-uint32_t cortex_m::read_reg(int r) const
-{
-	uint32_t v = 0;
-
-	if (uc_)
-		uc_reg_read(uc_, r, &v);
-	return v;
-}
-
 void cortex_m::write_reg(int r, uint32_t v)
 {
 	uc_reg_write(uc_, r, &v);
@@ -162,7 +153,11 @@ void cortex_m::write_reg(int r, uint32_t v)
 
 uint32_t cortex_m::reg(int uc_reg) const
 {
-	return read_reg(uc_reg);
+	uint32_t v = 0;
+
+	if (uc_)
+		uc_reg_read(uc_, uc_reg, &v);
+	return v;
 }
 
 uint64_t cortex_m::time_cycles(const sc_core::sc_time &t) const
@@ -239,10 +234,15 @@ void cortex_m::halt()
 	control_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void cortex_m::lines_changed()
+void cortex_m::read_lines()
 {
 	for (unsigned n = 0; n < irq.size(); n++)
 		scs_.set_line(n, irq[n].read());
+}
+
+void cortex_m::lines_changed()
+{
+	read_lines();
 	wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -250,9 +250,8 @@ void cortex_m::fault(fault_kind kind, const std::string &why)
 {
 	std::ostringstream text;
 
-	text << why << " (pc " << hex(read_reg(UC_ARM_REG_PC)) << ", lr "
-	     << hex(read_reg(UC_ARM_REG_LR)) << ", sp " << hex(read_reg(UC_ARM_REG_SP)) << ", ipsr "
-	     << scs_.current() << ")";
+	text << why << " (pc " << hex(reg(UC_ARM_REG_PC)) << ", lr " << hex(reg(UC_ARM_REG_LR))
+	     << ", sp " << hex(reg(UC_ARM_REG_SP)) << ", ipsr " << scs_.current() << ")";
 	fault_text_ = text.str();
 	state_ = state::crashed;
 	SC_REPORT_INFO(name(), ("halted by a fault: " + fault_text_).c_str());
@@ -307,8 +306,7 @@ void cortex_m::do_reset()
 		return;
 	}
 	state_ = state::running;
-	if (!load_reset_vector())
-		return;
+	load_reset_vector();
 }
 
 uint32_t cortex_m::count_instructions(uint32_t addr, uint32_t size)
@@ -325,7 +323,7 @@ uint32_t cortex_m::count_instructions(uint32_t addr, uint32_t size)
 			if ((code[i] >> 11) >= 0x1D)
 				i++;
 	} else {
-		n = size / 3; /* code Unicorn cannot read back: the mean instruction length */
+		n = size / 2; /* code Unicorn cannot read back: count every halfword */
 	}
 	if (!n)
 		n = 1;
@@ -335,9 +333,9 @@ uint32_t cortex_m::count_instructions(uint32_t addr, uint32_t size)
 
 uint32_t cortex_m::masks(uint32_t &basepri, uint32_t &faultmask) const
 {
-	basepri = read_reg(UC_ARM_REG_BASEPRI);
-	faultmask = read_reg(UC_ARM_REG_FAULTMASK);
-	return read_reg(UC_ARM_REG_PRIMASK);
+	basepri = reg(UC_ARM_REG_BASEPRI);
+	faultmask = reg(UC_ARM_REG_FAULTMASK);
+	return reg(UC_ARM_REG_PRIMASK);
 }
 
 void cortex_m::on_block(uint64_t addr, uint32_t size)
@@ -463,9 +461,9 @@ void cortex_m::enter_exception(unsigned exc)
 {
 	static constexpr int stacked[] = {UC_ARM_REG_R0, UC_ARM_REG_R1,  UC_ARM_REG_R2,
 					  UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
-	uint32_t control = read_reg(UC_ARM_REG_CONTROL), frame[8], vector, sp, exc_return;
+	uint32_t control = reg(UC_ARM_REG_CONTROL), frame[8], vector, sp, exc_return;
 	bool thread = scs_.depth() == 0, on_psp = thread && (control & CONTROL_SPSEL);
-	uint32_t xpsr = read_reg(UC_ARM_REG_XPSR);
+	uint32_t xpsr = reg(UC_ARM_REG_XPSR);
 
 	if (control & CONTROL_FPCA) {
 		fault(fault_kind::unsupported,
@@ -475,9 +473,9 @@ void cortex_m::enter_exception(unsigned exc)
 		return;
 	}
 	for (unsigned i = 0; i < 6; i++)
-		frame[i] = read_reg(stacked[i]);
-	frame[6] = read_reg(UC_ARM_REG_PC);
-	sp = read_reg(on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
+		frame[i] = reg(stacked[i]);
+	frame[6] = reg(UC_ARM_REG_PC);
+	sp = reg(on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
 	/* CCR.STKALIGN: the frame is 8-byte aligned; the stacked xPSR remembers the padding. */
 	frame[7] = xpsr | ((sp & 4) ? XPSR_STACK_ALIGNED : 0);
 	sp = (sp - 32) & ~7u;
@@ -545,7 +543,7 @@ void cortex_m::return_from_exception(uint32_t exc_return)
 						" does not match the active exceptions (INVPC)");
 		return;
 	}
-	sp = read_reg(on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
+	sp = reg(on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
 	if (!stack_words(sp, frame, 8, false)) {
 		scs_.record_fault(CFSR_UNSTKERR, HFSR_FORCED, 0);
 		fault(fault_kind::lockup, "unstacking on return from exception " +
@@ -559,7 +557,7 @@ void cortex_m::return_from_exception(uint32_t exc_return)
 	/* IPSR from our own record; the rest (flags, IT state, Thumb) from the frame. */
 	write_reg(UC_ARM_REG_XPSR, (frame[7] & ~(0x1FFu | XPSR_STACK_ALIGNED)) | scs_.current());
 	write_reg(UC_ARM_REG_IPSR, scs_.current());
-	control = read_reg(UC_ARM_REG_CONTROL);
+	control = reg(UC_ARM_REG_CONTROL);
 	write_reg(UC_ARM_REG_CONTROL,
 		  (to_thread && on_psp) ? control | CONTROL_SPSEL : control & ~CONTROL_SPSEL);
 	write_reg(on_psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP, sp);
@@ -638,14 +636,13 @@ void cortex_m::refresh_lines()
 	 * delta cycle lets the signals settle; then the lines are read directly.
 	 */
 	wait(sc_core::SC_ZERO_TIME);
-	for (unsigned n = 0; n < irq.size(); n++)
-		scs_.set_line(n, irq[n].read());
+	read_lines();
 	bus_written_ = false;
 }
 
 void cortex_m::after_slice(int err, uint32_t start_pc)
 {
-	uint32_t pc = read_reg(UC_ARM_REG_PC);
+	uint32_t pc = reg(UC_ARM_REG_PC);
 
 	if (bus_written_)
 		refresh_lines();
@@ -744,7 +741,7 @@ void cortex_m::after_slice(int err, uint32_t start_pc)
 
 void cortex_m::run_slice(uint64_t budget)
 {
-	uint32_t pc = read_reg(UC_ARM_REG_PC);
+	uint32_t pc = reg(UC_ARM_REG_PC);
 	auto t0 = std::chrono::steady_clock::now();
 	int err;
 

@@ -50,9 +50,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -194,6 +192,7 @@ class cortex_m : public sc_core::sc_module
 	void sleep_until_woken(bool wfe);
 	bool wake_condition() const;
 	void do_reset();
+	void read_lines();
 	void refresh_lines();
 	/* Synchronise local time with SystemC. */
 	void sync();
@@ -209,7 +208,6 @@ class cortex_m : public sc_core::sc_module
 	{
 		return period_ * static_cast<double>(cycles);
 	}
-	uint32_t read_reg(int r) const;
 	void write_reg(int r, uint32_t v);
 
 	/* The Unicorn callbacks (cortex_m.cpp) call the private members below. */
