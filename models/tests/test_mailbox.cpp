@@ -17,56 +17,6 @@
 using ampsim::mailbox;
 
 /* A CPU that performs single-word accesses on the mailbox's bus. */
-struct cpu : sc_core::sc_module {
-	tlm_utils::simple_initiator_socket<cpu> bus{"bus"};
-
-	explicit cpu(const sc_core::sc_module_name &n) : sc_core::sc_module(n)
-	{
-	}
-
-	tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, uint32_t &v,
-					unsigned len = 4)
-	{
-		tlm::tlm_generic_payload tx;
-		sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-		unsigned char data[8] = {0};
-
-		std::memcpy(data, &v, 4);
-		tx.set_command(cmd);
-		tx.set_address(addr);
-		tx.set_data_ptr(data);
-		tx.set_data_length(len);
-		tx.set_streaming_width(len);
-		tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-		bus->b_transport(tx, delay);
-		std::memcpy(&v, data, 4);
-		return tx.get_response_status();
-	}
-	uint32_t rd(uint64_t addr)
-	{
-		uint32_t v = 0;
-
-		CHECK_EQ(access(tlm::TLM_READ_COMMAND, addr, v), tlm::TLM_OK_RESPONSE);
-		return v;
-	}
-	void wr(uint64_t addr, uint32_t v)
-	{
-		CHECK_EQ(access(tlm::TLM_WRITE_COMMAND, addr, v), tlm::TLM_OK_RESPONSE);
-	}
-	uint32_t peek(uint64_t addr)
-	{
-		tlm::tlm_generic_payload tx;
-		uint32_t v = 0;
-
-		tx.set_command(tlm::TLM_READ_COMMAND);
-		tx.set_address(addr);
-		tx.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
-		tx.set_data_length(4);
-		CHECK_EQ(bus->transport_dbg(tx), 4);
-		return v;
-	}
-};
-
 static constexpr uint32_t irqstatus_raw(unsigned u)
 {
 	return mailbox::IRQ_BASE + mailbox::IRQ_STRIDE * u + mailbox::IRQSTATUS_RAW;
@@ -98,7 +48,7 @@ static constexpr uint32_t fifostatus(unsigned m)
 
 /* The board: one CPU on the bus, the three interrupt lines on signals. */
 struct bench : sc_core::sc_module {
-	cpu host{"host"};
+	test_cpu host{"host"};
 	mailbox mbox{"mbox"};
 	sc_core::sc_vector<sc_core::sc_signal<bool>> line{"line", 3};
 

@@ -21,58 +21,9 @@ using sc_core::SC_NS;
 using sc_core::sc_time;
 using sc_core::SC_US;
 
-/* A CPU that performs single-word accesses, optionally `delay` ahead of the kernel. */
-struct cpu : sc_core::sc_module {
-	tlm_utils::simple_initiator_socket<cpu> bus{"bus"};
-
-	explicit cpu(const sc_core::sc_module_name &n) : sc_core::sc_module(n)
-	{
-	}
-
-	tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, uint32_t &v,
-					sc_time delay = sc_core::SC_ZERO_TIME, unsigned len = 4)
-	{
-		tlm::tlm_generic_payload tx;
-		unsigned char data[4] = {0};
-
-		std::memcpy(data, &v, 4);
-		tx.set_command(cmd);
-		tx.set_address(addr);
-		tx.set_data_ptr(data);
-		tx.set_data_length(len);
-		tx.set_streaming_width(len);
-		tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-		bus->b_transport(tx, delay);
-		std::memcpy(&v, data, 4);
-		return tx.get_response_status();
-	}
-	uint32_t rd(uint64_t addr, sc_time delay = sc_core::SC_ZERO_TIME)
-	{
-		uint32_t v = 0xdeadbeef;
-
-		CHECK_EQ(access(tlm::TLM_READ_COMMAND, addr, v, delay), tlm::TLM_OK_RESPONSE);
-		return v;
-	}
-	void wr(uint64_t addr, uint32_t v, sc_time delay = sc_core::SC_ZERO_TIME)
-	{
-		CHECK_EQ(access(tlm::TLM_WRITE_COMMAND, addr, v, delay), tlm::TLM_OK_RESPONSE);
-	}
-	/* A debug access: the bytes transferred (4, or 0 when refused). */
-	unsigned dbg(tlm::tlm_command cmd, uint64_t addr, uint32_t &v)
-	{
-		tlm::tlm_generic_payload tx;
-
-		tx.set_command(cmd);
-		tx.set_address(addr);
-		tx.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
-		tx.set_data_length(4);
-		return bus->transport_dbg(tx);
-	}
-};
-
 /* A watchdog on its own bus with its outputs on signals, the rising edges and expiries seen. */
 struct guarded : sc_core::sc_module {
-	cpu core{"core"};
+	test_cpu core{"core"};
 	watchdog wdt;
 	sc_core::sc_signal<bool> wdogint{"wdogint"}, wdogres{"wdogres"};
 	unsigned int_rises = 0, res_rises = 0;
@@ -111,7 +62,7 @@ struct bench : sc_core::sc_module {
 	/* The board's real WDOGCLK, 32768 Hz, and one so slow that timeouts overflow sc_time. */
 	guarded g32k{"g32k", sc_time(1.0 / 32768, sc_core::SC_SEC)};
 	guarded slow{"slow", sc_time(1e6, sc_core::SC_SEC)};
-	cpu &core = g.core;
+	test_cpu &core = g.core;
 
 	SC_HAS_PROCESS(bench);
 	explicit bench(const sc_core::sc_module_name &n) : sc_core::sc_module(n)
@@ -358,14 +309,14 @@ struct bench : sc_core::sc_module {
 
 		core.wr(watchdog::LOAD, 1000);
 		core.wr(watchdog::CONTROL, watchdog::INTEN);
-		CHECK_EQ(core.rd(watchdog::VALUE, 300 * P), 700);
-		core.wr(watchdog::INTCLR, 0, 400 * P); /* a pet at t0 + 400 */
-		CHECK_EQ(core.rd(watchdog::VALUE, 500 * P), 900);
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 300 * P), 700);
+		core.wr_at(watchdog::INTCLR, 0, 400 * P); /* a pet at t0 + 400 */
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 500 * P), 900);
 		/* Time does not go backwards: an access stamped earlier happens at t0 + 500. */
-		CHECK_EQ(core.rd(watchdog::VALUE, 100 * P), 900);
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 100 * P), 900);
 		/* The timeout due at t0 + 1400, seen by an access at t0 + 1450... */
-		CHECK_EQ(core.rd(watchdog::RIS, 1450 * P), 1);
-		CHECK_EQ(core.rd(watchdog::VALUE, 1450 * P), 950);
+		CHECK_EQ(core.rd_at(watchdog::RIS, 1450 * P), 1);
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 1450 * P), 950);
 		/* ...drives the output at t0 + 1400 in the kernel's time, not before. */
 		CHECK_EQ(outputs(), 0);
 		wait_until(t0, 1400 * P - sc_time(1, SC_NS));
@@ -375,7 +326,7 @@ struct bench : sc_core::sc_module {
 		CHECK_EQ(g.int_rises, int_rises + 1);
 		/* A write ahead of the kernel changes the output at its own time (the model is at
 		 * t0 + 1450 already: the pet is at t0 + 1470). */
-		core.wr(watchdog::INTCLR, 0, 70 * P);
+		core.wr_at(watchdog::INTCLR, 0, 70 * P);
 		CHECK_EQ(outputs(), 1);
 		wait_until(t0, 1470 * P - sc_time(1, SC_NS));
 		CHECK_EQ(outputs(), 1);
@@ -386,8 +337,8 @@ struct bench : sc_core::sc_module {
 		core.wr(watchdog::CONTROL, watchdog::INTEN | watchdog::RESEN);
 		const unsigned expiries = g.wdt.expiries();
 		const size_t seen = g.expiry_times.size();
-		CHECK_EQ(core.rd(watchdog::VALUE, 530 * P), 470); /* at t0 + 2000 */
-		CHECK_EQ(core.rd(watchdog::VALUE, 2030 * P), 0);  /* at t0 + 3500 */
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 530 * P), 470); /* at t0 + 2000 */
+		CHECK_EQ(core.rd_at(watchdog::VALUE, 2030 * P), 0);  /* at t0 + 3500 */
 		CHECK_EQ(g.wdt.expiries(), expiries + 1);
 		CHECK_EQ(g.expiry_times.size(), seen);
 		CHECK_EQ(outputs(), 0);
@@ -432,13 +383,11 @@ struct bench : sc_core::sc_module {
 	void misbehaviour()
 	{
 		const tlm::tlm_command r = tlm::TLM_READ_COMMAND, w = tlm::TLM_WRITE_COMMAND;
-		const sc_time now = sc_core::SC_ZERO_TIME;
 		const unsigned before = g.wdt.misbehaviour();
 		uint32_t v = 0;
 
 		CHECK_EQ(core.access(r, 0x002, v), tlm::TLM_ADDRESS_ERROR_RESPONSE); /* unaligned */
-		CHECK_EQ(core.access(w, watchdog::LOAD, v, now, 2),
-			 tlm::TLM_ADDRESS_ERROR_RESPONSE);
+		CHECK_EQ(core.access(w, watchdog::LOAD, v, 2), tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		CHECK_EQ(core.access(r, 0x018, v),
 			 tlm::TLM_ADDRESS_ERROR_RESPONSE); /* no register */
 		CHECK_EQ(core.access(r, 0xf00, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);  /* no ITCR */
