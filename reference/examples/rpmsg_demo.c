@@ -479,7 +479,7 @@ static void node_fini(struct node_ctx *n)
 	free(n->work);
 }
 
-/* Problems a clean run never reports: anything but the link going up and down. */
+/* Problems a clean run never reports: anything but the link and channels coming and going. */
 static unsigned long trouble(const struct amp_rpmsg_stats *st)
 {
 	unsigned long sum = 0;
@@ -487,7 +487,8 @@ static unsigned long trouble(const struct amp_rpmsg_stats *st)
 	for (unsigned int i = 0; i < AMP_RPMSG_DEFECT_COUNT; i++)
 		sum += st->defects[i];
 	for (unsigned int i = 0; i < AMP_RPMSG_EV_COUNT; i++)
-		if (i != AMP_RPMSG_EV_LINK_UP && i != AMP_RPMSG_EV_LINK_DOWN)
+		if (i != AMP_RPMSG_EV_LINK_UP && i != AMP_RPMSG_EV_LINK_DOWN &&
+		    i != AMP_RPMSG_EV_CHANNEL_CREATED && i != AMP_RPMSG_EV_CHANNEL_DESTROYED)
 			sum += st->events[i];
 	return sum;
 }

@@ -27,6 +27,8 @@ const char *amp_rpmsg_event_name(enum amp_rpmsg_event ev)
 		[AMP_RPMSG_EV_NS_UNKNOWN_DESTROY] = "name-service DESTROY of an unknown channel",
 		[AMP_RPMSG_EV_NS_NO_ROOM] = "no free channel for a name-service CREATE",
 		[AMP_RPMSG_EV_PROBE_FAILED] = "driver probe failed",
+		[AMP_RPMSG_EV_CHANNEL_CREATED] = "channel created",
+		[AMP_RPMSG_EV_CHANNEL_DESTROYED] = "channel destroyed",
 	};
 
 	if ((unsigned int)ev >= AMP_RPMSG_EV_COUNT)

@@ -123,6 +123,8 @@ static void channel_free(struct amp_rpmsg_channel *ch)
 {
 	struct amp_rpmsg_link *link = ch->link;
 
+	if (ch->from_peer)
+		link_event(link, AMP_RPMSG_EV_CHANNEL_DESTROYED, ch->dst, 0);
 	channel_unbind(ch);
 	link_lock(link, AMP_RPMSG_LOCK_EPT);
 	ch->in_use = false;
@@ -136,7 +138,7 @@ static struct amp_rpmsg_channel *channel_lookup(struct amp_rpmsg_link *link, con
 	for (uint32_t i = 0; i < link->cfg.channel_count; i++) {
 		struct amp_rpmsg_channel *ch = &link->cfg.channels[i];
 
-		if (ch->in_use && !strncmp(ch->name, name, AMP_RPMSG_NAME_SIZE) &&
+		if (ch->in_use && (!name || !strncmp(ch->name, name, AMP_RPMSG_NAME_SIZE)) &&
 		    (dst == AMP_RPMSG_ADDR_ANY || ch->dst == dst))
 			return ch;
 	}
@@ -170,7 +172,7 @@ struct amp_rpmsg_channel *amp_rpmsg_channel_find(struct amp_rpmsg_link *link, co
 	struct amp_rpmsg_channel *ch;
 
 	link_lock(link, AMP_RPMSG_LOCK_EPT);
-	ch = name ? channel_lookup(link, name, dst) : NULL;
+	ch = channel_lookup(link, name, dst);
 	link_unlock(link, AMP_RPMSG_LOCK_EPT);
 	return ch;
 }
@@ -212,6 +214,7 @@ void ns_receive(struct amp_rpmsg_link *link, const volatile uint8_t *payload, ui
 		link_event(link, AMP_RPMSG_EV_NS_NO_ROOM, ns.addr, 0);
 		return;
 	}
+	link_event(link, AMP_RPMSG_EV_CHANNEL_CREATED, ns.addr, 0);
 	channel_probe(ch);
 }
 

@@ -572,6 +572,8 @@ static void test_ns_flags_extra_bits(void)
 		CHECK(rpmsg_pair_pump(&h.p, 10) > 0);
 		CHECK(amp_rpmsg_channel_find(rx_link(&h, d), "flags-svc", 1100) == NULL);
 		CHECK_EQ(count_channels(rx_pool(&h, d)), 0);
+		want.events[AMP_RPMSG_EV_CHANNEL_CREATED]++;
+		want.events[AMP_RPMSG_EV_CHANNEL_DESTROYED]++;
 		check_stats(amp_rpmsg_link_stats(rx_link(&h, d)), &want, dir_name[d]);
 		check_conserved(&h, dir_name[d]);
 		check_good(&h, d, dir_name[d]);
@@ -1158,6 +1160,7 @@ static void predict(const uint8_t *raw, uint32_t got, uint32_t size, enum amp_by
 		if (i < 0) {
 			want->events[AMP_RPMSG_EV_NS_UNKNOWN_DESTROY]++;
 		} else {
+			want->events[AMP_RPMSG_EV_CHANNEL_DESTROYED]++;
 			m->n--;
 			memcpy(m->name[i], m->name[m->n], AMP_RPMSG_NAME_SIZE);
 			m->addr[i] = m->addr[m->n];
@@ -1167,6 +1170,7 @@ static void predict(const uint8_t *raw, uint32_t got, uint32_t size, enum amp_by
 	} else if (m->n == RPMSG_PAIR_CHANNELS) {
 		want->events[AMP_RPMSG_EV_NS_NO_ROOM]++;
 	} else {
+		want->events[AMP_RPMSG_EV_CHANNEL_CREATED]++;
 		memset(m->name[m->n], 0, AMP_RPMSG_NAME_SIZE);
 		memcpy(m->name[m->n], name, strlen(name));
 		m->addr[m->n] = addr;

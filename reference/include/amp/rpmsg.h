@@ -90,6 +90,11 @@ enum amp_rpmsg_lock {
  * @AMP_RPMSG_EV_NS_UNKNOWN_DESTROY: a DESTROY for a channel that does not exist; @a = address
  * @AMP_RPMSG_EV_NS_NO_ROOM: a CREATE found the channel pool full; @a = address
  * @AMP_RPMSG_EV_PROBE_FAILED: a driver's probe returned an error; @a = -error
+ * @AMP_RPMSG_EV_CHANNEL_CREATED: the peer announced a channel (Linux logs "creating channel");
+ *	@a = its remote address; reported before a driver is probed, so that
+ *	amp_rpmsg_channel_find(link, NULL, @a) names it
+ * @AMP_RPMSG_EV_CHANNEL_DESTROYED: a channel the peer announced goes away (its DESTROY, or the
+ *	link went down); @a = its remote address; reported while it can still be found
  * @AMP_RPMSG_EV_COUNT: number of events
  */
 enum amp_rpmsg_event {
@@ -105,6 +110,8 @@ enum amp_rpmsg_event {
 	AMP_RPMSG_EV_NS_UNKNOWN_DESTROY,
 	AMP_RPMSG_EV_NS_NO_ROOM,
 	AMP_RPMSG_EV_PROBE_FAILED,
+	AMP_RPMSG_EV_CHANNEL_CREATED,
+	AMP_RPMSG_EV_CHANNEL_DESTROYED,
 	AMP_RPMSG_EV_COUNT
 };
 
@@ -740,6 +747,17 @@ static inline struct amp_rpmsg_endpoint *amp_rpmsg_channel_endpoint(struct amp_r
 }
 
 /**
+ * amp_rpmsg_channel_link() - the link a channel lives on
+ * @ch: the channel
+ *
+ * Return: the link (a driver serving several remotes tells them apart by it).
+ */
+static inline struct amp_rpmsg_link *amp_rpmsg_channel_link(const struct amp_rpmsg_channel *ch)
+{
+	return ch->link;
+}
+
+/**
  * amp_rpmsg_channel_name() - the channel's service name
  * @ch: the channel
  *
@@ -753,7 +771,7 @@ static inline const char *amp_rpmsg_channel_name(const struct amp_rpmsg_channel 
 /**
  * amp_rpmsg_channel_find() - look a channel up by name and remote address
  * @link: the link
- * @name: service name
+ * @name: service name, or NULL for any
  * @dst: remote address, or AMP_RPMSG_ADDR_ANY for any
  *
  * Return: the channel or NULL.
