@@ -597,10 +597,15 @@ void cortex_m::sleep_until_woken(bool wfe)
 	if (wake_condition())
 		return;
 	state_ = state::sleeping;
+	/* Catching up with SystemC lets other processes run: an interrupt may arrive here. */
 	sync();
 	while (state_ == state::sleeping) {
 		uint64_t deadline = std::min(scs_.systick_next(), spurious), woke;
 
+		if (wake_condition() || cycles_ >= spurious) {
+			state_ = state::running;
+			break;
+		}
 		if (deadline == cortex_m_scs::NEVER)
 			wait(wake_event_ | control_event_);
 		else if (deadline > cycles_)
@@ -611,8 +616,6 @@ void cortex_m::sleep_until_woken(bool wfe)
 		scs_.systick_advance(cycles_);
 		if (state_ != state::sleeping)
 			return; /* halted or restarted meanwhile */
-		if (wake_condition() || cycles_ >= spurious)
-			state_ = state::running;
 	}
 	event_register_ = false;
 }

@@ -17,6 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A name is 1..31 characters of [A-Za-z0-9_-], so it fits a message, a path and a C array. */
 #define AMPSIM_BOARD_NAME_SIZE        32
 #define AMPSIM_BOARD_DESCRIPTION_SIZE 256
@@ -265,5 +269,9 @@ int ampsim_board_find_core(const struct ampsim_board *b, const char *name);
  * Return: 0, or -EINVAL.
  */
 int ampsim_board_check_firmware(const struct ampsim_board *b, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMPSIM_BOARD_H */

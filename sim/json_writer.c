@@ -4,6 +4,7 @@
  */
 #include <assert.h>
 #include <inttypes.h>
+#include <math.h>
 
 #include "json_writer.h"
 
@@ -93,6 +94,15 @@ void json_bool(struct json_writer *w, const char *key, bool value)
 {
 	member(w, key);
 	fputs(value ? "true" : "false", w->out);
+}
+
+void json_double(struct json_writer *w, const char *key, double value)
+{
+	member(w, key);
+	if (isfinite(value))
+		fprintf(w->out, "%.9g", value);
+	else
+		fputs("null", w->out);
 }
 
 void json_null(struct json_writer *w, const char *key)

@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Nesting deeper than any report needs; deeper opens are a programming error (asserted). */
 #define JSON_MAX_DEPTH 8
 
@@ -41,6 +45,12 @@ void json_end_array(struct json_writer *w);
 void json_string(struct json_writer *w, const char *key, const char *value);
 void json_uint(struct json_writer *w, const char *key, uint64_t value);
 void json_bool(struct json_writer *w, const char *key, bool value);
+/* A finite number with up to 9 significant digits (non-finite values are written as null). */
+void json_double(struct json_writer *w, const char *key, double value);
 void json_null(struct json_writer *w, const char *key);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,16 +10,19 @@
 
 #include "ampsim.h"
 #include "fw_inspect.h"
+#include "run.h"
 
 static const char usage_text[] =
 	"usage: ampsim [--help] [--version] VERB ...\n"
 	"\n"
 	"verbs:\n"
+	"  run [OPTIONS]                   boot a virtual board and run its firmware\n"
+	"                                  (ampsim run --help for the options)\n"
 	"  firmware inspect [--json] ELF   decode and check a remoteproc firmware image: ELF\n"
 	"                                  header, PT_LOAD segments, the resource table\n"
 	"\n"
-	"exit status: 0 valid, 1 invalid (the first line on stderr says why),\n"
-	"             2 usage error or a file that cannot be read\n";
+	"exit status: 0 success (a valid image, a run that passed), 1 invalid input or a\n"
+	"             failed run (stderr says why), 2 usage error or a file that cannot be read\n";
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -97,6 +100,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("no verb given", NULL);
+	if (strcmp(argv[optind], "run") == 0)
+		return ampsim_run(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "firmware") != 0)
 		return usage_error("unknown verb", argv[optind]);
 	if (optind + 1 >= argc || strcmp(argv[optind + 1], "inspect") != 0)

@@ -14,6 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct amp_mem_region;
 
 /**
@@ -131,5 +135,9 @@ static inline struct amp_addr_map amp_addr_map_regions(const struct amp_region_t
 	struct amp_addr_map map = {&amp_region_table_ops, (void *)table};
 	return map;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_ADDR_H */

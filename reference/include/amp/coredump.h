@@ -17,6 +17,10 @@
 
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Program header flags of a dumped segment (ELF PF_X, PF_W, PF_R). */
 #define AMP_COREDUMP_PF_X 1u
 #define AMP_COREDUMP_PF_W 2u
@@ -65,5 +69,9 @@ struct amp_coredump_config {
  * class, -AMP_EIO when libelf or the file fails.
  */
 int amp_coredump_write(int fd, const struct amp_coredump_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #ifndef AMP_ERROR_H
 #define AMP_ERROR_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AMP_ENOENT    2   /* no such entry */
 #define AMP_EIO       5   /* the object is broken (a peer violated the protocol) */
 #define AMP_E2BIG     7   /* too many elements for the space given */
@@ -35,5 +39,9 @@
  * Return: a static string such as "EIO", or "E?" for an unknown code.
  */
 const char *amp_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_ERROR_H */

@@ -23,6 +23,10 @@
 
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Room for one reason line; the longest names two ranges and a file size. */
 #define AMP_FW_WHY_SIZE 256
 
@@ -214,5 +218,9 @@ const char *amp_fw_machine_name(uint16_t machine);
  * @type: e_type
  */
 const char *amp_fw_type_name(uint16_t type);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum amp_byte_order - byte order of the multi-byte fields in shared memory
  * @AMP_LITTLE_ENDIAN: least significant byte first
@@ -137,5 +141,9 @@ void amp_io_native_write(volatile void *dst, const void *src, size_t len);
  * @kind: which barrier
  */
 void amp_io_native_barrier(enum amp_barrier kind);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_IO_H */

@@ -38,6 +38,10 @@
 #include "rpmsg.h"
 #include "rsc_table.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct amp_rproc;
 
 /* Memory flags: carveouts and vrings at AMP_FW_RSC_ADDR_ANY are allocated from POOL memory. */
@@ -300,5 +304,9 @@ void *amp_rproc_da_to_va(struct amp_rproc *rproc, uint64_t da, size_t len);
  * @state: a state
  */
 const char *amp_rproc_state_name(enum amp_rproc_state state);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

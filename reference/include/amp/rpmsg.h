@@ -37,6 +37,10 @@
 #include "vdev.h"
 #include "vring.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct amp_rpmsg_node;
 struct amp_rpmsg_link;
 struct amp_rpmsg_endpoint;
@@ -758,6 +762,18 @@ static inline struct amp_rpmsg_link *amp_rpmsg_channel_link(const struct amp_rpm
 }
 
 /**
+ * amp_rpmsg_channel_driver() - the driver bound to a channel
+ * @ch: the channel
+ *
+ * Return: the driver, or NULL while none is bound. A driver placed in a larger structure finds
+ * it from here (Linux: to_rpmsg_driver(rpdev->dev.driver)), so its callbacks need no globals.
+ */
+static inline struct amp_rpmsg_driver *amp_rpmsg_channel_driver(const struct amp_rpmsg_channel *ch)
+{
+	return ch->driver;
+}
+
+/**
  * amp_rpmsg_channel_name() - the channel's service name
  * @ch: the channel
  *
@@ -778,5 +794,9 @@ static inline const char *amp_rpmsg_channel_name(const struct amp_rpmsg_channel 
  */
 struct amp_rpmsg_channel *amp_rpmsg_channel_find(struct amp_rpmsg_link *link, const char *name,
 						 uint32_t dst);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_RPMSG_H */

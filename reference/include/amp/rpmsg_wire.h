@@ -18,6 +18,10 @@
 
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AMP_RPMSG_ADDR_ANY           0xffffffffu /* "no address"; never on the wire */
 #define AMP_RPMSG_NS_ADDR            53u         /* the name service's address */
 #define AMP_RPMSG_RESERVED_ADDRESSES 1024u       /* first dynamically allocated address */
@@ -143,5 +147,9 @@ int amp_rpmsg_ns_encode(const char *name, uint32_t addr, uint32_t flags, enum am
  */
 enum amp_rpmsg_defect amp_rpmsg_ns_decode(const volatile void *payload, uint32_t len,
 					  enum amp_byte_order order, struct amp_rpmsg_ns_msg *ns);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_RPMSG_WIRE_H */

@@ -61,6 +61,10 @@
 
 #include "rsc_table.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * Puts the table where hosts look for it, keeps it although no code may refer to it, and aligns
  * it for the 32-bit reads both sides make. A toolchain without GNU attributes defines its own
@@ -144,5 +148,9 @@
 	{                                                                                          \
 		.da = (da_), .align = (align_), .num = (num_), .notifyid = (notifyid_), .pa = 0    \
 	}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

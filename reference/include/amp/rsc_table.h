@@ -41,6 +41,10 @@
 #include "io.h"
 #include "vdev.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AMP_RSC_CARVEOUT 0u
 #define AMP_RSC_DEVMEM   1u
 #define AMP_RSC_TRACE    2u
@@ -158,11 +162,17 @@ struct amp_fw_rsc_vdev {
 	uint8_t reserved[2];
 };
 
-_Static_assert(sizeof(struct amp_fw_rsc_table_hdr) == AMP_RSC_HDR_SIZE, "table header");
-_Static_assert(sizeof(struct amp_fw_rsc_carveout) == AMP_RSC_CARVEOUT_SIZE, "carveout");
-_Static_assert(sizeof(struct amp_fw_rsc_trace) == AMP_RSC_TRACE_SIZE, "trace");
-_Static_assert(sizeof(struct amp_fw_rsc_vdev_vring) == AMP_VDEV_VRING_SIZE, "vring");
-_Static_assert(sizeof(struct amp_fw_rsc_vdev) == AMP_VDEV_OFF_VRING, "vdev");
+/* The wire layout, checked wherever the header is compiled (C11 or C++). */
+#ifdef __cplusplus
+#define AMP_RSC_LAYOUT_ASSERT static_assert
+#else
+#define AMP_RSC_LAYOUT_ASSERT _Static_assert
+#endif
+AMP_RSC_LAYOUT_ASSERT(sizeof(struct amp_fw_rsc_table_hdr) == AMP_RSC_HDR_SIZE, "table header");
+AMP_RSC_LAYOUT_ASSERT(sizeof(struct amp_fw_rsc_carveout) == AMP_RSC_CARVEOUT_SIZE, "carveout");
+AMP_RSC_LAYOUT_ASSERT(sizeof(struct amp_fw_rsc_trace) == AMP_RSC_TRACE_SIZE, "trace");
+AMP_RSC_LAYOUT_ASSERT(sizeof(struct amp_fw_rsc_vdev_vring) == AMP_VDEV_VRING_SIZE, "vring");
+AMP_RSC_LAYOUT_ASSERT(sizeof(struct amp_fw_rsc_vdev) == AMP_VDEV_OFF_VRING, "vdev");
 
 /**
  * enum amp_rsc_problem - what a check found; warnings do not make a table invalid
@@ -392,5 +402,9 @@ const char *amp_rsc_problem_name(enum amp_rsc_problem p);
  * @type: an entry's type word
  */
 const char *amp_rsc_type_name(uint32_t type);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -34,6 +34,10 @@
 
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AMP_RSC_VDEV 3u /* resource-table entry type of a virtio device */
 
 #define AMP_VDEV_OFF_TYPE          0u
@@ -132,5 +136,9 @@ void amp_vdev_set_status(const struct amp_io *io, volatile void *block, uint8_t 
  */
 void amp_vdev_vring(const struct amp_io *io, const volatile void *block, unsigned int index,
 		    struct amp_vdev_vring_info *info);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_VDEV_H */

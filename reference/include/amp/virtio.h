@@ -9,6 +9,10 @@
 #ifndef AMP_VIRTIO_H
 #define AMP_VIRTIO_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Descriptor flags (virtio v1.2 §2.7.5). */
 #define AMP_VRING_DESC_F_NEXT     1u /* the chain continues at the next field */
 #define AMP_VRING_DESC_F_WRITE    2u /* the buffer is device-writable */
@@ -40,5 +44,9 @@
 
 /* Bit mask for a feature bit number. */
 #define AMP_VIRTIO_FEATURE(bit) (1ull << (bit))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_VIRTIO_H */

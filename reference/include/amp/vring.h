@@ -33,6 +33,10 @@
 #include "io.h"
 #include "virtio.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct amp_vring_layout - byte offsets of the legacy split ring fields from the ring base
  * @num: queue size (number of descriptors)
@@ -70,7 +74,15 @@ struct amp_vring_layout {
  *
  * Return: 0, or -AMP_EINVAL for an invalid @num or @align.
  */
+#if defined(__cplusplus) && defined(__GNUC__)
+/* C++ warns that the function hides the struct of the same name; C keeps them apart. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 int amp_vring_layout(uint32_t num, uint32_t align, struct amp_vring_layout *layout);
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 /**
  * amp_vring_size() - bytes a ring occupies
@@ -627,5 +639,9 @@ static inline uint32_t amp_vring_dev_num_held(const struct amp_vring *vr)
 	/* Taken (consumed) minus returned (own_idx): at most num, so 16 bits tell. */
 	return (uint16_t)(vr->consumed - vr->own_idx);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AMP_VRING_H */
