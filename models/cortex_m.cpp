@@ -789,7 +789,9 @@ void cortex_m::run()
 		}
 		if (state_ != state::running) {
 			sync();
-			wait(control_event_);
+			/* A start requested while catching up has notified already. */
+			if (!start_requested_)
+				wait(control_event_);
 			cycles_ = synced_ =
 				std::max(cycles_, time_cycles(sc_core::sc_time_stamp()));
 			continue;

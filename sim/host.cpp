@@ -91,6 +91,7 @@ const char *crash_name(enum amp_rproc_crash_type type)
  * @bringup: seconds from @boot_wall to its first announcement (< 0: none yet)
  * @boot_error: why its boot failed
  * @dumps: core files written
+ * @final_state: its remoteproc state when the run ended, before the host shut it down
  */
 struct host_cpu::remote {
 	host_cpu *host = nullptr;
@@ -110,6 +111,7 @@ struct host_cpu::remote {
 	double boot_wall = -1, bringup = -1;
 	std::string boot_error;
 	unsigned dumps = 0;
+	std::string final_state;
 };
 
 host_cpu::host_cpu(const sc_module_name &name, const ampsim_board &board,
@@ -636,7 +638,8 @@ void host_cpu::boot_all()
 			   r.name.c_str());
 		log_.print(log_level::info, "host", "remoteproc %s: Booting fw image %s, size %zu",
 			   r.name.c_str(), r.image_name.c_str(), r.image->size());
-		r.boot_wall = wall_now();
+		if (r.boot_wall < 0)
+			r.boot_wall = wall_now();
 		err = amp_rproc_boot(r.rproc, why);
 		if (err) {
 			r.boot_error = why[0] ? why : amp_strerror(err);
@@ -654,6 +657,7 @@ void host_cpu::shutdown_all()
 	for (auto &rp : remotes_) {
 		remote &r = *rp;
 
+		r.final_state = amp_rproc_state_name(amp_rproc_state(r.rproc));
 		if (amp_rproc_state(r.rproc) == AMP_RPROC_OFFLINE)
 			continue;
 		(void)amp_rproc_shutdown(r.rproc);
@@ -664,15 +668,30 @@ void host_cpu::shutdown_all()
 
 void host_cpu::main_thread()
 {
-	boot_all();
-	attention_.notify(); /* a crash during boot waits for the host thread */
-	while (!(finished_ = all_settled())) {
-		if (sc_time_stamp() >= opts_.until)
+	for (unsigned cycle = 1; cycle <= opts_.cycles; cycle++) {
+		if (opts_.cycles > 1) {
+			log_.print(log_level::info, "host", "boot cycle %u of %u", cycle,
+				   opts_.cycles);
+			drivers_.new_session();
+		}
+		boot_all();
+		attention_.notify(); /* a crash during boot waits for the host thread */
+		while (!(finished_ = all_settled())) {
+			if (sc_time_stamp() >= opts_.until)
+				break;
+			wait(opts_.until - sc_time_stamp(), progress_);
+		}
+		stopping_ = !finished_ || cycle == opts_.cycles;
+		shutdown_all();
+		if (!finished_)
 			break;
-		wait(opts_.until - sc_time_stamp(), progress_);
+		cycles_done_++;
+		/* Kicks and crashes the stopped remotes left behind are not the next cycle's. */
+		wait(SC_ZERO_TIME);
+		for (auto &r : remotes_)
+			r->crash_reported = false;
 	}
 	stopping_ = true;
-	shutdown_all();
 	sc_stop();
 }
 
@@ -712,7 +731,9 @@ std::vector<remote_result> host_cpu::results() const
 		remote_result res;
 
 		res.name = r.name;
-		res.state = r.rproc ? amp_rproc_state_name(amp_rproc_state(r.rproc)) : "none";
+		res.state = !r.final_state.empty() ? r.final_state
+			    : r.rproc		   ? amp_rproc_state_name(amp_rproc_state(r.rproc))
+						   : "none";
 		res.crashes = r.rproc ? amp_rproc_crash_count(r.rproc) : 0;
 		res.channels = r.channels;
 		res.kicks_to = r.kicks_to;

@@ -57,9 +57,12 @@ struct remote_core;
  * @until: simulated time at which the run stops if it has not finished
  * @recovery: recover crashed remotes (remoteproc's "recovery" knob)
  * @coredump_dir: where core files of crashes go ("" for none)
+ * @cycles: boot/shutdown cycles: each boots every remote, waits until all settled, shuts
+ *	them down (a soak test of remoteproc and the firmware's restart path)
  */
 struct host_options {
 	dialogue_options dialogue;
+	unsigned cycles = 1;
 	sc_core::sc_time until = sc_core::sc_time(10, sc_core::SC_SEC);
 	bool recovery = true;
 	std::string coredump_dir;
@@ -128,6 +131,11 @@ class host_cpu : public sc_core::sc_module
 	{
 		return finished_;
 	}
+	/** Boot/shutdown cycles that ended with every remote settled. */
+	unsigned cycles_done() const
+	{
+		return cycles_done_;
+	}
 
       private:
 	struct remote;
@@ -171,7 +179,7 @@ class host_cpu : public sc_core::sc_module
 	struct amp_rpmsg_node node_ = {};
 	service_drivers drivers_;
 	sc_core::sc_event progress_, attention_;
-	unsigned trouble_ = 0;
+	unsigned trouble_ = 0, cycles_done_ = 0;
 	bool finished_ = false, stopping_ = false;
 };
 

@@ -67,6 +67,11 @@ class service_drivers
 	/** Register every driver on @node. Return: 0 or the reference's error. */
 	int register_all(struct amp_rpmsg_node *node);
 
+	/** Forget the dialogues (not the counts): the next boot cycle talks afresh. */
+	void new_session()
+	{
+		dialogues_.clear();
+	}
 	/** A dialogue with @remote has started and not ended. */
 	bool busy(const std::string &remote) const;
 	/** Dialogues that failed (a wrong echo, a send error). */

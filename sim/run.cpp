@@ -50,6 +50,7 @@ const char usage_text[] =
 	"  --crash KIND           the rpmsg-crasher dialogue asks for a crash after its messages:\n"
 	"                         fault, watchdog or report, and expects a recovery\n"
 	"  --no-recovery          leave crashed remotes crashed (remoteproc's recovery knob)\n"
+	"  --cycles N             boot, run until settled and shut down N times (default: 1)\n"
 	"  --log-level L          error, warn, info (default) or debug\n"
 	"  --log-dir DIR          also write each core's console to DIR/CORE.log\n"
 	"  --coredump-dir DIR     write a core file per crash to DIR\n"
@@ -95,6 +96,28 @@ struct run_context {
 };
 
 run_context *the_run;
+/* Where the models' SystemC reports go while a run is on (set by sc_main()). */
+run_log *report_log;
+
+/*
+ * The models report guest misbehaviour as SystemC warnings and notable events as infos, under
+ * their instance name ("board.m4_uart"): into the run's log, as warnings and debug lines.
+ * Errors and fatals keep SystemC's handling (they end the run).
+ */
+void route_report(const sc_core::sc_report &rep, const sc_core::sc_actions &actions)
+{
+	sc_core::sc_severity sev = rep.get_severity();
+	std::string source = rep.get_msg_type();
+
+	if (!report_log || (sev != sc_core::SC_INFO && sev != sc_core::SC_WARNING)) {
+		sc_core::sc_report_handler::default_handler(rep, actions);
+		return;
+	}
+	if (source.compare(0, 6, "board.") == 0)
+		source.erase(0, 6);
+	report_log->print(sev == sc_core::SC_INFO ? log_level::debug : log_level::warn, source,
+			  "%s", rep.get_msg());
+}
 
 int usage_error(const std::string &what)
 {
@@ -254,6 +277,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		OPT_SEED,
 		OPT_CRASH,
 		OPT_NO_RECOVERY,
+		OPT_CYCLES,
 		OPT_LOG_LEVEL,
 		OPT_LOG_DIR,
 		OPT_COREDUMP_DIR,
@@ -269,6 +293,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		{"seed", required_argument, nullptr, OPT_SEED},
 		{"crash", required_argument, nullptr, OPT_CRASH},
 		{"no-recovery", no_argument, nullptr, OPT_NO_RECOVERY},
+		{"cycles", required_argument, nullptr, OPT_CYCLES},
 		{"log-level", required_argument, nullptr, OPT_LOG_LEVEL},
 		{"log-dir", required_argument, nullptr, OPT_LOG_DIR},
 		{"coredump-dir", required_argument, nullptr, OPT_COREDUMP_DIR},
@@ -333,6 +358,11 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		case OPT_NO_RECOVERY:
 			cfg.host.recovery = false;
 			break;
+		case OPT_CYCLES:
+			if (!parse_uint(optarg, 1000000, v) || !v)
+				return usage_error("--cycles takes 1..1000000, not '" + arg + "'");
+			cfg.host.cycles = static_cast<unsigned>(v);
+			break;
 		case OPT_LOG_LEVEL:
 			if (!log_level_from(arg, cfg.level))
 				return usage_error("--log-level takes error, warn, info or debug, "
@@ -380,6 +410,7 @@ void write_stats(const std::string &path, const run_context &ctx, const host_cpu
 	json_string(&w, "board", ctx.board->name);
 	json_string(&w, "verdict", verdict);
 	json_bool(&w, "finished", host.finished());
+	json_uint(&w, "cycles_done", host.cycles_done());
 	json_double(&w, "simulated_s", sc_core::sc_time_stamp().to_seconds());
 	json_double(&w, "wall_s", wall_s);
 	json_uint(&w, "messages_sent", host.drivers().sent());
@@ -429,6 +460,9 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 	std::printf("summary: %s at %.6f s simulated\n",
 		    host.finished() ? "every remote settled" : "stopped by --until",
 		    sc_core::sc_time_stamp().to_seconds());
+	if (ctx.cfg->host.cycles > 1)
+		std::printf("  boot cycles: %u of %u completed\n", host.cycles_done(),
+			    ctx.cfg->host.cycles);
 	for (const auto &r : results) {
 		std::printf("  %-10s %-8s %u channel%s, %u crash%s, %llu instructions, "
 			    "mailbox %llu to / %llu from\n",
@@ -447,6 +481,8 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 	std::printf("  dialogues: %u completed, %u failed; %llu messages sent, %llu answers\n",
 		    drv.completed(), drv.failures(), static_cast<unsigned long long>(drv.sent()),
 		    static_cast<unsigned long long>(drv.received()));
+	if (host.cycles_done() < ctx.cfg->host.cycles && host.finished())
+		problems.push_back("not every boot cycle completed");
 	if (drv.failures())
 		problems.push_back(std::to_string(drv.failures()) + " dialogue(s) failed");
 	for (const auto &r : results)
@@ -499,6 +535,8 @@ int sc_main(int, char **)
 		std::fprintf(stderr, "ampsim run: --log-dir %s\n", why.c_str());
 		return ctx.status = AMPSIM_EXIT_USAGE;
 	}
+	report_log = &log;
+	sc_core::sc_report_handler::set_handler(route_report);
 	try {
 		host_cpu host("host", *ctx.board, ctx.images, ctx.image_names, ctx.cfg->host, log);
 		platform board("board", *ctx.board, host);
@@ -507,11 +545,13 @@ int sc_main(int, char **)
 		host.attach(board);
 		sc_core::sc_start();
 		std::fflush(stdout);
+		report_log = nullptr;
 		return summarise(
 			ctx, host, board, log,
 			std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
 				.count());
 	} catch (const std::exception &e) {
+		report_log = nullptr;
 		std::fprintf(stderr, "ampsim run: %s\n", e.what());
 		return ctx.status = AMPSIM_EXIT_FAILURE;
 	}
