@@ -179,6 +179,14 @@ bool cortex_m::open_engine()
 	}
 	uc_ctl_set_cpu_model(uc_, cfg_.type == core_type::m3 ? UC_CPU_ARM_CORTEX_M3
 							     : UC_CPU_ARM_CORTEX_M4);
+	/*
+	 * Slices end through the block hook, never at an address. Without the exits mode Unicorn
+	 * 2.0.1 rebuilds its exit set (a GTree, allocated) at every uc_emu_start() and invalidates
+	 * the translated code at the "until" address when it returns; an empty exit set does
+	 * neither.
+	 */
+	if (uc_ctl_exits_enable(uc_) != UC_ERR_OK)
+		return false;
 	for (auto &w : windows_) {
 		uc_err err;
 
@@ -451,8 +459,26 @@ uint64_t cortex_m::on_ppb(uint64_t offset, unsigned size, uint64_t value, bool w
 	return write ? 0 : v;
 }
 
+/*
+ * Stacking goes straight to the window's host memory when the stack is in RAM: uc_mem_write()
+ * runs QEMU's self-modifying-code check, which allocates and frees a page collection per call
+ * and made each exception entry cost microseconds. No code is ever translated from a stack, so
+ * there is nothing for the check to find. (Guest memory is little-endian, as is every host
+ * Debian runs this on.)
+ */
 bool cortex_m::stack_words(uint32_t addr, uint32_t *words, unsigned n, bool write)
 {
+	for (const window &w : windows_) {
+		if (!w.host || addr < w.base || addr - w.base + 4ull * n > w.size)
+			continue;
+		if (write && !w.writable)
+			break;
+		if (write)
+			std::memcpy(w.host + (addr - w.base), words, 4 * n);
+		else
+			std::memcpy(words, w.host + (addr - w.base), 4 * n);
+		return true;
+	}
 	return (write ? uc_mem_write(uc_, addr, words, 4 * n)
 		      : uc_mem_read(uc_, addr, words, 4 * n)) == UC_ERR_OK;
 }

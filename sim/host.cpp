@@ -574,6 +574,13 @@ void host_cpu::service_crashes()
 		if (!r.crash_reported)
 			continue;
 		r.crash_reported = false;
+		if (opts_.recovery && before + 1 >= opts_.max_crashes &&
+		    amp_rproc_state(r.rproc) == AMP_RPROC_RUNNING) {
+			log_.print(log_level::error, "host",
+				   "remoteproc %s: %u crashes; recovery disabled for it", r.name.c_str(),
+				   before + 1);
+			amp_rproc_set_recovery(r.rproc, false);
+		}
 		if (amp_rproc_state(r.rproc) == AMP_RPROC_RUNNING)
 			log_.print(log_level::info, "host",
 				   "remoteproc %s: handling crash #%u in %s", r.name.c_str(),

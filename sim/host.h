@@ -57,11 +57,14 @@ struct remote_core;
  * @until: simulated time at which the run stops if it has not finished
  * @recovery: recover crashed remotes (remoteproc's "recovery" knob)
  * @coredump_dir: where core files of crashes go ("" for none)
+ * @max_crashes: crashes of one remote after which it is no longer recovered (a firmware that
+ *	crashes at every start would otherwise be recovered for ever)
  * @cycles: boot/shutdown cycles: each boots every remote, waits until all settled, shuts
  *	them down (a soak test of remoteproc and the firmware's restart path)
  */
 struct host_options {
 	dialogue_options dialogue;
+	unsigned max_crashes = 10;
 	unsigned cycles = 1;
 	sc_core::sc_time until = sc_core::sc_time(10, sc_core::SC_SEC);
 	bool recovery = true;

@@ -39,9 +39,13 @@ namespace ampsim
 
 class host_cpu;
 
-/** A signal several processes may drive: a model drives its line from whichever initiator's
- * process made the access that changed it. */
-using irq_line = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
+/**
+ * A signal several processes may drive, even in one delta cycle: a model drives its line from
+ * whichever initiator's process made the access that changed it (the host and a core may both
+ * touch a mailbox at one instant). Each write is the model's current level, so the last one of
+ * a delta cycle is the right one - SC_MANY_WRITERS would call two writes in a delta an error.
+ */
+using irq_line = sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS>;
 
 /**
  * struct remote_core - one remote core and its private peripherals

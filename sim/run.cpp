@@ -50,6 +50,7 @@ const char usage_text[] =
 	"  --crash KIND           the rpmsg-crasher dialogue asks for a crash after its messages:\n"
 	"                         fault, watchdog or report, and expects a recovery\n"
 	"  --no-recovery          leave crashed remotes crashed (remoteproc's recovery knob)\n"
+	"  --max-crashes N        stop recovering a remote after its Nth crash (default: 10)\n"
 	"  --cycles N             boot, run until settled and shut down N times (default: 1)\n"
 	"  --log-level L          error, warn, info (default) or debug\n"
 	"  --log-dir DIR          also write each core's console to DIR/CORE.log\n"
@@ -278,6 +279,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		OPT_CRASH,
 		OPT_NO_RECOVERY,
 		OPT_CYCLES,
+		OPT_MAX_CRASHES,
 		OPT_LOG_LEVEL,
 		OPT_LOG_DIR,
 		OPT_COREDUMP_DIR,
@@ -294,6 +296,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		{"crash", required_argument, nullptr, OPT_CRASH},
 		{"no-recovery", no_argument, nullptr, OPT_NO_RECOVERY},
 		{"cycles", required_argument, nullptr, OPT_CYCLES},
+		{"max-crashes", required_argument, nullptr, OPT_MAX_CRASHES},
 		{"log-level", required_argument, nullptr, OPT_LOG_LEVEL},
 		{"log-dir", required_argument, nullptr, OPT_LOG_DIR},
 		{"coredump-dir", required_argument, nullptr, OPT_COREDUMP_DIR},
@@ -362,6 +365,12 @@ int parse_options(int argc, char **argv, run_config &cfg)
 			if (!parse_uint(optarg, 1000000, v) || !v)
 				return usage_error("--cycles takes 1..1000000, not '" + arg + "'");
 			cfg.host.cycles = static_cast<unsigned>(v);
+			break;
+		case OPT_MAX_CRASHES:
+			if (!parse_uint(optarg, 1000000, v) || !v)
+				return usage_error("--max-crashes takes 1..1000000, not '" + arg +
+						   "'");
+			cfg.host.max_crashes = static_cast<unsigned>(v);
 			break;
 		case OPT_LOG_LEVEL:
 			if (!log_level_from(arg, cfg.level))
@@ -486,7 +495,7 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 	if (drv.failures())
 		problems.push_back(std::to_string(drv.failures()) + " dialogue(s) failed");
 	for (const auto &r : results)
-		if (host.drivers().busy(r.name))
+		if (!host.finished() && host.drivers().busy(r.name))
 			problems.push_back(r.name + ": a dialogue did not finish by --until");
 	if (host.trouble())
 		problems.push_back(std::to_string(host.trouble()) +
