@@ -704,11 +704,10 @@ void host_cpu::main_thread()
 
 void host_cpu::irq_thread()
 {
-	sc_event_or_list events;
-
+	/* A member, not a local: this thread never returns, and its stack is never unwound. */
 	for (unsigned m = 0; m < board_.num_mailboxes; m++)
-		events |= irq[m]->value_changed_event();
-	events |= attention_;
+		irq_events_ |= irq[m]->value_changed_event();
+	irq_events_ |= attention_;
 	for (;;) {
 		bool served = false, still_high = false;
 
@@ -725,7 +724,7 @@ void host_cpu::irq_thread()
 		if (still_high)
 			wait(STUCK_IRQ_BACKOFF);
 		else
-			wait(events);
+			wait(irq_events_);
 	}
 }
 

@@ -182,6 +182,7 @@ class host_cpu : public sc_core::sc_module
 	struct amp_rpmsg_node node_ = {};
 	service_drivers drivers_;
 	sc_core::sc_event progress_, attention_;
+	sc_core::sc_event_or_list irq_events_;
 	unsigned trouble_ = 0, cycles_done_ = 0;
 	bool finished_ = false, stopping_ = false;
 };
