@@ -577,8 +577,8 @@ void host_cpu::service_crashes()
 		if (opts_.recovery && before + 1 >= opts_.max_crashes &&
 		    amp_rproc_state(r.rproc) == AMP_RPROC_RUNNING) {
 			log_.print(log_level::error, "host",
-				   "remoteproc %s: %u crashes; recovery disabled for it", r.name.c_str(),
-				   before + 1);
+				   "remoteproc %s: %u crashes; recovery disabled for it",
+				   r.name.c_str(), before + 1);
 			amp_rproc_set_recovery(r.rproc, false);
 		}
 		if (amp_rproc_state(r.rproc) == AMP_RPROC_RUNNING)
@@ -738,7 +738,7 @@ std::vector<remote_result> host_cpu::results() const
 
 		res.name = r.name;
 		res.state = !r.final_state.empty() ? r.final_state
-			    : r.rproc		   ? amp_rproc_state_name(amp_rproc_state(r.rproc))
+			    : r.rproc              ? amp_rproc_state_name(amp_rproc_state(r.rproc))
 						   : "none";
 		res.crashes = r.rproc ? amp_rproc_crash_count(r.rproc) : 0;
 		res.channels = r.channels;
