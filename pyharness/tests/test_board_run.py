@@ -83,6 +83,17 @@ def test_sample_on_every_core(board, sample):
                 assert f"{ept} {core}: {messages} answers checked" in out
         else:
             assert f"{sample} {core}: {messages} answers checked" in out
+    if sample == "rpmsg-p2p" and board == "omap4":
+        # The remote-to-remote link: ipu-c0 drives it, ipu-c1 announces its service there,
+        # and ipu-c0's "rpmsg-p2p-b" answers the host through ipu-c1 (checked by the host).
+        for line in ("ipu-c1: peer: link with ipu-c0 as its device",
+                     "ipu-c0: peer: link with ipu-c1 as its driver",
+                     "ipu-c0: rpmsg: channel created rpmsg-p2p-peer, addr 0x400",
+                     "ipu-c0: peer: ipu-c1 announced rpmsg-p2p-peer at 0x400",
+                     "ipu-c0: peer: relaying rpmsg-p2p-b's messages to ipu-c1",
+                     "ipu-c1: peer: answering ipu-c0's first message"):
+            assert f"] {line}" in out, line
+        assert "dsp: peer:" not in out
     dialogues = len(BOARDS[board]) * (2 if sample == "rpmsg-p2p" else 1)
     assert f"dialogues: {dialogues} completed, 0 failed" in out
 

@@ -50,14 +50,17 @@ class Core:
     uart_line: int
     wdog: int
     wdog_line: int
+    # The remote-to-remote link's FIFOs (docs/firmware.md, "Peer-to-peer link"), if any:
+    # (mailbox base, user, FIFO from the peer, FIFO to the peer, line).
+    peer: tuple = None
 
 
 CORES = {
     ("minimal", "m4"): Core(200_000_000, 0x40000000, 1, 0, 1, 0, 0x40001000, 1, 0x40002000, 2),
     ("omap4", "ipu-c0"): Core(200_000_000, 0xAA0F4000, 2, 0, 1, 50, 0xA8020000, 52, 0xA8030000,
-                              53),
+                              53, peer=(0xAA0F5000, 2, 3, 2, 51)),
     ("omap4", "ipu-c1"): Core(200_000_000, 0xAA0F4000, 1, 0, 1, 50, 0xA8020000, 52, 0xA8030000,
-                              53),
+                              53, peer=(0xAA0F4000, 1, 2, 3, 50)),
     ("omap4", "dsp"): Core(465_000_000, 0x4A0F4000, 1, 3, 2, 0, 0x48020000, 2, 0x48030000, 3),
 }
 IMAGES = [(s, b, c) for s in SAMPLES for (b, c) in CORES]
@@ -66,6 +69,7 @@ IDS = [f"{s}-{b}-{c}" for s, b, c in IMAGES]
 CODE = (0x00000000, 256 * 1024)
 RAM = (0x20000000, 64 * 1024)
 SHARED = (0x30000000, 1024 * 1024)
+P2P_SHARED = (0x38000000, 64 * 1024)  # the peer link's block, on cores with a peer
 UNMAPPED = 0x50000000
 NVIC_LINES = 64
 WATCHDOG_CLOCK_HZ = 32768
@@ -155,12 +159,19 @@ def test_vector_table_and_segments(sample, board, core):
     words = struct.unpack_from(f"<{16 + NVIC_LINES}I", code, 0)
     assert words[0] == RAM[0] + RAM[1]  # stack at the top of data RAM
     assert words[1] == symbols["reset_handler"][0] | 1
-    handlers = {symbols[n][0] | 1: n for n in ("default_handler", "mailbox_irq_handler",
-                                               "watchdog_irq_handler", "systick_handler")}
+    # peer_irq_handler first: where it is only the weak alias, default_handler's name wins.
+    handlers = {symbols[n][0] | 1: n for n in ("peer_irq_handler", "default_handler",
+                                               "mailbox_irq_handler", "watchdog_irq_handler",
+                                               "systick_handler") if n in symbols}
     assert handlers[words[15]] == "systick_handler"
     assert handlers[words[16 + c.mbox_line]] == "mailbox_irq_handler"
     assert handlers[words[16 + c.wdog_line]] == "watchdog_irq_handler"
-    for line in set(range(NVIC_LINES)) - {c.mbox_line, c.wdog_line}:
+    # A peer link with a line of its own has its handler in every image of the core (the BSP
+    # is shared); it does nothing until the rpmsg-p2p firmware opens the peer FIFOs.
+    own_peer_line = {c.peer[4]} if c.peer and c.peer[4] != c.mbox_line else set()
+    for line in own_peer_line:
+        assert handlers[words[16 + line]] == "peer_irq_handler"
+    for line in set(range(NVIC_LINES)) - {c.mbox_line, c.wdog_line} - own_peer_line:
         assert handlers[words[16 + line]] == "default_handler", line
     for header, _ in segments:
         start, end = header["p_paddr"], header["p_paddr"] + header["p_memsz"]
@@ -179,29 +190,41 @@ class Mailbox:
     """This core's user of an OMAP4 mailbox: the receive FIFO the host fills, the send FIFO it
     empties at once (or never, when told it is full)."""
 
-    def __init__(self, core):
+    def __init__(self, core, user=None, rx_fifo=None, tx_fifo=None, peer_fifos=None):
         self.c = core
+        self.user = core.user if user is None else user
+        self.rx_fifo = core.rx_fifo if rx_fifo is None else rx_fifo
+        self.tx_fifo = core.tx_fifo if tx_fifo is None else tx_fifo
+        # A second FIFO pair on the same user (the peer's, on ipu-c1): (rx, tx).
+        self.peer_fifos = peer_fifos
         self.to_core = []
         self.to_host = []
+        self.to_peer = []
         self.acks = []
         self.enable_writes = []
         self.tx_full = False
 
     def read(self, off):
-        if off == 0x0C0 + 4 * self.c.rx_fifo:
+        if off == 0x0C0 + 4 * self.rx_fifo:
             return len(self.to_core)
-        if off == 0x040 + 4 * self.c.rx_fifo:
+        if off == 0x040 + 4 * self.rx_fifo:
             assert self.to_core, "read of an empty FIFO"
             return self.to_core.pop(0)
-        if off == 0x080 + 4 * self.c.tx_fifo:
+        if off == 0x080 + 4 * self.tx_fifo:
             return 1 if self.tx_full else 0
+        if self.peer_fifos and off == 0x0C0 + 4 * self.peer_fifos[0]:
+            return 0  # nothing from the peer: it is not simulated here
+        if self.peer_fifos and off == 0x080 + 4 * self.peer_fifos[1]:
+            return 0
         raise AssertionError(f"mailbox read at {off:#x}")
 
     def write(self, off, value):
-        user = 0x100 + 0x10 * self.c.user
-        if off == 0x040 + 4 * self.c.tx_fifo:
+        user = 0x100 + 0x10 * self.user
+        if off == 0x040 + 4 * self.tx_fifo:
             assert not self.tx_full, "write to a full FIFO"
             self.to_host.append(value)
+        elif self.peer_fifos and off == 0x040 + 4 * self.peer_fifos[1]:
+            self.to_peer.append(value)
         elif off == user + 0x4:
             self.acks.append(value)
         elif off in (user + 0x8, user + 0xC):
@@ -221,18 +244,25 @@ class Board:
         self.uart = bytearray()
         self.wdog = []
         self.ppb = []
-        self.mbox = Mailbox(core)
+        # The peer link's FIFOs exist only in the rpmsg-p2p images of cores with a peer.
+        peer = core.peer if path.name.startswith("rpmsg-p2p-") else None
+        shared_user = peer and peer[0] == core.mbox and peer[1] == core.user
+        self.mbox = Mailbox(core, peer_fifos=peer[2:4] if shared_user else None)
         self.mbox.to_core.extend(mailbox_preload)
+        self.peer_mbox = Mailbox(core, *peer[1:4]) if peer and not shared_user else None
         self.forbidden_writes = []
         self.complaints = []
         uc = self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
-        for base, size in (CODE, RAM, SHARED):
+        for base, size in (CODE, RAM, SHARED) + ((P2P_SHARED,) if peer else ()):
             uc.mem_map(base, size)
         for header, data in self.segments:
             uc.mem_write(header["p_paddr"], data)
         self.table = self.sections[".resource_table"]
         uc.mmio_map(core.mbox, 0x1000, self._guard(lambda off: self.mbox.read(off)), None,
                     self._guard(lambda off, v: self.mbox.write(off, v)), None)
+        if self.peer_mbox:
+            uc.mmio_map(peer[0], 0x1000, self._guard(lambda off: self.peer_mbox.read(off)),
+                        None, self._guard(lambda off, v: self.peer_mbox.write(off, v)), None)
         uc.mmio_map(core.uart, 0x1000, self._guard(self._uart_read), None,
                     self._guard(self._uart_write), None)
         uc.mmio_map(core.wdog, 0x1000, self._guard(self._no_read), None,
@@ -447,10 +477,20 @@ def test_start_up_programs_the_board(sample, board, core):
     assert (0xE000E014, c.clock_hz // 1000 - 1) in b.ppb and (0xE000E010, 7) in b.ppb
     for line in (c.mbox_line, c.wdog_line):
         assert (0xE000E100 + 4 * (line // 32), 1 << (line % 32)) in b.ppb
-    # The user's enables: all off, then NEWMSG of the receive FIFO alone.
-    assert b.mbox.enable_writes == [(0xC, 0xFFFFFFFF), (0x8, 1 << (2 * c.rx_fifo))]
-    # Asleep in the main loop, with the table as the host loaded it.
-    assert b.pc - 2 in range(*span(b, "rpmsg_remote_run")) or \
+    # The user's enables: all off, then NEWMSG of the receive FIFO alone (and of the peer's
+    # receive FIFO, on the same user or on the peer mailbox's own, for rpmsg-p2p with a peer).
+    want = [(0xC, 0xFFFFFFFF), (0x8, 1 << (2 * c.rx_fifo))]
+    if b.mbox.peer_fifos:
+        want.append((0x8, 1 << (2 * b.mbox.peer_fifos[0])))
+    assert b.mbox.enable_writes == want
+    if b.peer_mbox:
+        assert b.peer_mbox.enable_writes == [(0xC, 0xFFFFFFFF),
+                                             (0x8, 1 << (2 * b.peer_mbox.rx_fifo))]
+        assert (0xE000E100 + 4 * (c.peer[4] // 32), 1 << (c.peer[4] % 32)) in b.ppb
+    # Asleep in the main loop, with the table as the host loaded it (rpmsg-p2p with a peer
+    # runs its own loop, in main(), beside the peer link).
+    loop = "main" if b.mbox.peer_fifos or b.peer_mbox else "rpmsg_remote_run"
+    assert b.pc - 2 in range(*span(b, loop)) or \
         b.pc - 2 in range(*span(b, "bsp_wait_for_work"))
 
 
