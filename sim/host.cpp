@@ -203,6 +203,8 @@ void host_cpu::attach(platform &p)
 		cfg.firmware = r.image->data();
 		cfg.firmware_size = r.image->size();
 		cfg.node = r.kick ? &node_ : nullptr;
+		cfg.io_ops = opts_.io_ops;
+		cfg.io_ctx = opts_.io_ctx;
 		err = amp_rproc_create(&registry_, &cfg, &r.rproc);
 		if (err)
 			throw std::runtime_error("core '" + r.name +

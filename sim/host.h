@@ -59,12 +59,17 @@ struct remote_core;
  * @coredump_dir: where core files of crashes go ("" for none)
  * @max_crashes: crashes of one remote after which it is no longer recovered (a firmware that
  *	crashes at every start would otherwise be recovered for ever)
+ * @io_ops: hooks for every store and barrier the host's rpmsg links make in shared memory (the
+ *	wire-level trace's tap; NULL: plain stores)
+ * @io_ctx: passed to @io_ops
  * @cycles: boot/shutdown cycles: each boots every remote, waits until all settled, shuts
  *	them down (a soak test of remoteproc and the firmware's restart path)
  */
 struct host_options {
 	dialogue_options dialogue;
 	unsigned max_crashes = 10;
+	const struct amp_io_ops *io_ops = nullptr;
+	void *io_ctx = nullptr;
 	unsigned cycles = 1;
 	sc_core::sc_time until = sc_core::sc_time(10, sc_core::SC_SEC);
 	bool recovery = true;

@@ -35,8 +35,15 @@ int amp_rproc_create(struct amp_rproc_registry *reg, const struct amp_rproc_conf
 {
 	struct amp_rproc *rproc;
 
+	struct amp_io io;
+	int err;
+
 	if (!reg || !out || !config_valid(cfg))
 		return -AMP_EINVAL;
+	io = (struct amp_io){.ops = cfg->io_ops, .ctx = cfg->io_ctx, .order = cfg->order};
+	err = amp_io_check(&io);
+	if (err)
+		return err;
 	for (rproc = reg->head; rproc; rproc = rproc->next) {
 		if (!strcmp(rproc->name, cfg->name))
 			return -AMP_EEXIST;
@@ -156,7 +163,9 @@ static int vdev_start(struct amp_rproc *rproc, struct rproc_vdev *v, char *why)
 		lc = (struct amp_rpmsg_link_config){
 			.role = AMP_RPMSG_DRIVER,
 			.vdev = rproc->loaded + v->offset,
-			.io = {.order = rproc->cfg.order},
+			.io = {.ops = rproc->cfg.io_ops,
+			       .ctx = rproc->cfg.io_ctx,
+			       .order = rproc->cfg.order},
 			.addr = amp_addr_map_regions(&rproc->region_table),
 			.features = AMP_VIRTIO_FEATURE(AMP_VIRTIO_RPMSG_F_NS),
 			.ring = {v->ring[0], v->ring[1]},

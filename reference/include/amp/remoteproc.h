@@ -133,6 +133,11 @@ struct amp_rproc_ops {
  * @node: the host's rpmsg node that the rpmsg devices' links join (NULL: vdevs are refused)
  * @rpmsg_buf_size: rpmsg buffer size, both directions (0: 512)
  * @detached: the remote is already running (started by a boot loader): attach instead of load
+ * @io_ops: store and barrier hooks for the rpmsg links' shared-memory accesses (rings, buffers,
+ *	the device block's status and features): what a wire-level trace records. Only the hooked
+ *	build (``ampref_host_hooked``) honours them; the plain build refuses them. NULL: plain
+ *	stores. Loading the image and the table is not hooked: it happens before the remote runs.
+ * @io_ctx: passed to @io_ops
  */
 struct amp_rproc_config {
 	const char *name;
@@ -148,6 +153,8 @@ struct amp_rproc_config {
 	struct amp_rpmsg_node *node;
 	uint32_t rpmsg_buf_size;
 	bool detached;
+	const struct amp_io_ops *io_ops;
+	void *io_ctx;
 };
 
 /**
@@ -164,8 +171,8 @@ struct amp_rproc_registry {
  * @cfg: its configuration (copied; the memory and firmware it points to are not)
  * @out: set to the new processor, which holds one reference for the caller
  *
- * Return: 0; -AMP_EINVAL for a bad configuration; -AMP_EEXIST when the name is taken;
- * -AMP_ENOMEM.
+ * Return: 0; -AMP_EINVAL for a bad configuration; -AMP_ENOTSUP for store hooks given to the
+ * plain build; -AMP_EEXIST when the name is taken; -AMP_ENOMEM.
  */
 int amp_rproc_create(struct amp_rproc_registry *reg, const struct amp_rproc_config *cfg,
 		     struct amp_rproc **out);
