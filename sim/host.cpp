@@ -251,23 +251,23 @@ bool host_cpu::bus_access(uint64_t addr, uint32_t &value, bool write)
 	return tx.is_response_ok();
 }
 
-uint32_t host_cpu::mbox_read(const remote &r, uint32_t offset)
+uint32_t host_cpu::mbox_read(unsigned m, uint32_t offset)
 {
 	uint32_t value = 0;
 
-	if (!bus_access(r.mbox_base + offset, value, false)) {
-		log_.print(log_level::error, "host", "%s: mailbox read at +%#x failed",
-			   r.name.c_str(), offset);
+	if (!bus_access(board_.mailboxes[m].host_base + offset, value, false)) {
+		log_.print(log_level::error, "host", "mailbox %s: read at +%#x failed",
+			   board_.mailboxes[m].name, offset);
 		trouble_++;
 	}
 	return value;
 }
 
-void host_cpu::mbox_write(const remote &r, uint32_t offset, uint32_t value)
+void host_cpu::mbox_write(unsigned m, uint32_t offset, uint32_t value)
 {
-	if (!bus_access(r.mbox_base + offset, value, true)) {
-		log_.print(log_level::error, "host", "%s: mailbox write at +%#x failed",
-			   r.name.c_str(), offset);
+	if (!bus_access(board_.mailboxes[m].host_base + offset, value, true)) {
+		log_.print(log_level::error, "host", "mailbox %s: write at +%#x failed",
+			   board_.mailboxes[m].name, offset);
 		trouble_++;
 	}
 }
@@ -277,8 +277,9 @@ void host_cpu::send_message(remote &r, uint32_t msg)
 	if (log_.enabled(log_level::debug))
 		log_.print(log_level::debug, "host", "%s: mailbox: send %#x", r.name.c_str(), msg);
 	if (r.txq.empty() &&
-	    !(mbox_read(r, fifo_reg(mailbox::FIFOSTATUS, r.kick->host_to_core)) & FIFO_FULL)) {
-		mbox_write(r, fifo_reg(mailbox::MESSAGE, r.kick->host_to_core), msg);
+	    !(mbox_read(r.kick->mailbox, fifo_reg(mailbox::FIFOSTATUS, r.kick->host_to_core)) &
+	      FIFO_FULL)) {
+		mbox_write(r.kick->mailbox, fifo_reg(mailbox::MESSAGE, r.kick->host_to_core), msg);
 		r.kicks_to++;
 		return;
 	}
@@ -292,20 +293,22 @@ void host_cpu::send_message(remote &r, uint32_t msg)
 		return;
 	}
 	r.txq.push_back(msg);
-	mbox_write(r, user_reg(r.kick->host_user, mailbox::IRQENABLE),
+	mbox_write(r.kick->mailbox, user_reg(r.kick->host_user, mailbox::IRQENABLE),
 		   mailbox::notfull(r.kick->host_to_core));
 }
 
 void host_cpu::flush_queue(remote &r)
 {
 	while (!r.txq.empty() &&
-	       !(mbox_read(r, fifo_reg(mailbox::FIFOSTATUS, r.kick->host_to_core)) & FIFO_FULL)) {
-		mbox_write(r, fifo_reg(mailbox::MESSAGE, r.kick->host_to_core), r.txq.front());
+	       !(mbox_read(r.kick->mailbox, fifo_reg(mailbox::FIFOSTATUS, r.kick->host_to_core)) &
+		 FIFO_FULL)) {
+		mbox_write(r.kick->mailbox, fifo_reg(mailbox::MESSAGE, r.kick->host_to_core),
+			   r.txq.front());
 		r.txq.pop_front();
 		r.kicks_to++;
 	}
 	if (r.txq.empty())
-		mbox_write(r, user_reg(r.kick->host_user, mailbox::IRQENABLE_CLR),
+		mbox_write(r.kick->mailbox, user_reg(r.kick->host_user, mailbox::IRQENABLE_CLR),
 			   mailbox::notfull(r.kick->host_to_core));
 }
 
@@ -357,16 +360,9 @@ void host_cpu::handle_message(remote &r, uint32_t msg)
 void host_cpu::handle_mailbox(unsigned m)
 {
 	const ampsim_board_mailbox &mb = board_.mailboxes[m];
-	remote *first = nullptr;
-	uint32_t status, owned = 0;
+	const unsigned user = host_user(m);
+	uint32_t status = mbox_read(m, user_reg(user, mailbox::IRQSTATUS)), owned = 0;
 
-	for (auto &r : remotes_)
-		if (r->kick && r->kick->mailbox == static_cast<int>(m) && !first)
-			first = r.get();
-	if (!first)
-		return; /* a line we do not serve cannot be high: it is bound low */
-	const unsigned user = first->kick->host_user;
-	status = mbox_read(*first, user_reg(user, mailbox::IRQSTATUS));
 	for (auto &rp : remotes_) {
 		remote &r = *rp;
 
@@ -379,24 +375,36 @@ void host_cpu::handle_mailbox(unsigned m)
 			 * cannot keep the host here at one instant. */
 			for (unsigned k = 0;
 			     k < mb.depth &&
-			     mbox_read(r, fifo_reg(mailbox::MSGSTATUS, r.kick->core_to_host));
+			     mbox_read(m, fifo_reg(mailbox::MSGSTATUS, r.kick->core_to_host));
 			     k++)
-				handle_message(r, mbox_read(r, fifo_reg(mailbox::MESSAGE,
+				handle_message(r, mbox_read(m, fifo_reg(mailbox::MESSAGE,
 									r.kick->core_to_host)));
 		}
 		if (status & mailbox::notfull(r.kick->host_to_core))
 			flush_queue(r);
 	}
 	if (status & ~owned) {
-		/* Someone enabled events for the host's user that the host does not serve. */
+		/* Someone enabled events for the host's user that the host does not serve (on a
+		 * mailbox no remote kicks through, every event is such). */
 		log_.print(log_level::warn, "host",
 			   "mailbox %s: events %#x enabled for the host's user %u by a guest; "
 			   "disabled",
 			   mb.name, status & ~owned, user);
-		mbox_write(*first, user_reg(user, mailbox::IRQENABLE_CLR), status & ~owned);
+		mbox_write(m, user_reg(user, mailbox::IRQENABLE_CLR), status & ~owned);
 		trouble_++;
 	}
-	mbox_write(*first, user_reg(user, mailbox::IRQSTATUS), status);
+	mbox_write(m, user_reg(user, mailbox::IRQSTATUS), status);
+}
+
+unsigned host_cpu::host_user(unsigned m) const
+{
+	const ampsim_board_mailbox &mb = board_.mailboxes[m];
+
+	/* The first user wired to the host is the host's (the platform binds that one). */
+	for (unsigned k = 0; k < mb.num_irqs; k++)
+		if (mb.irqs[k].core == AMPSIM_BOARD_HOST)
+			return mb.irqs[k].user;
+	return 0; /* unreachable: a mailbox without a host user has its host line bound low */
 }
 
 /* ------------------------------------------------------------------ remoteproc operations */
@@ -521,6 +529,19 @@ void host_cpu::op_event(void *ctx, struct amp_rpmsg_link *link, enum amp_rpmsg_e
 			h.progress_.notify();
 		}
 		return;
+	case AMP_RPMSG_EV_RING_FAULT:
+		h.log_.print(log_level::warn, "host", "virtio_rpmsg_bus %s: %s: %s, %s ring",
+			     who.c_str(), amp_rpmsg_event_name(ev),
+			     amp_vring_fault_name(static_cast<enum amp_vring_fault>(a)),
+			     b ? "transmit" : "receive");
+		h.trouble_++;
+		return;
+	case AMP_RPMSG_EV_BAD_MESSAGE:
+		h.log_.print(log_level::warn, "host", "virtio_rpmsg_bus %s: %s: %s (to 0x%x)",
+			     who.c_str(), amp_rpmsg_event_name(ev),
+			     amp_rpmsg_defect_name(static_cast<enum amp_rpmsg_defect>(a)), b);
+		h.trouble_++;
+		return;
 	case AMP_RPMSG_EV_PROBE_FAILED:
 		h.log_.print(log_level::warn, "host", "virtio_rpmsg_bus %s: %s (%d)", who.c_str(),
 			     amp_rpmsg_event_name(ev), -static_cast<int>(a));
@@ -635,7 +656,7 @@ void host_cpu::boot_all()
 		remote &r = *rp;
 
 		if (r.kick)
-			mbox_write(r, user_reg(r.kick->host_user, mailbox::IRQENABLE),
+			mbox_write(r.kick->mailbox, user_reg(r.kick->host_user, mailbox::IRQENABLE),
 				   mailbox::newmsg(r.kick->core_to_host));
 	}
 	for (auto &rp : remotes_) {

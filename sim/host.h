@@ -157,8 +157,10 @@ class host_cpu : public sc_core::sc_module
 	void service_crashes();
 
 	/* The mailbox, as the host's driver programs it. */
-	uint32_t mbox_read(const remote &r, uint32_t offset);
-	void mbox_write(const remote &r, uint32_t offset, uint32_t value);
+	/* Mailbox @m's register at @offset, through the host's bus. */
+	uint32_t mbox_read(unsigned m, uint32_t offset);
+	void mbox_write(unsigned m, uint32_t offset, uint32_t value);
+	unsigned host_user(unsigned m) const;
 	bool bus_access(uint64_t addr, uint32_t &value, bool write);
 	void send_message(remote &r, uint32_t msg);
 	void flush_queue(remote &r);

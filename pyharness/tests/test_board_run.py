@@ -213,3 +213,18 @@ def test_malformed_firmware_fails_to_boot(image):
                       check_status=1)
     assert "remoteproc m4: Boot failed: " in proc.stdout
     assert "result: FAIL (m4 did not boot)" in proc.stdout
+
+
+def test_hostile_remote_is_survived_and_reported():
+    # rpmsg-hostile enables the host's mailbox events, sends an unassigned notify id and a
+    # reserved control message, then corrupts vring0's used index after its first echo.
+    proc = ampsim_run("--board", "minimal", "--firmware", "m4=rpmsg-hostile-minimal-m4.elf",
+                      "--until", "50ms", check_status=1)
+    out = proc.stdout
+    assert "host: warning: omap-rproc m4: dropping unknown message 0x1234" in out
+    assert re.search(r"host: warning: mailbox mbox: events 0x[0-9a-f]+ enabled for the host's "
+                     r"user 0 by a guest; disabled", out)
+    assert "host: warning: virtio_rpmsg_bus m4: peer broke the ring protocol: " in out
+    assert "dropping unknown message 0xffffff10" not in out  # control messages are ignored
+    assert re.search(r"result: FAIL \(.*protocol problem\(s\) seen by the host", out)
+    assert summary_line(out, "m4") == ("running", 1, 0)
