@@ -11,6 +11,7 @@
 #include "ampsim.h"
 #include "fw_inspect.h"
 #include "run.h"
+#include "trace_cmd.h"
 
 static const char usage_text[] =
 	"usage: ampsim [--help] [--version] VERB ...\n"
@@ -18,6 +19,9 @@ static const char usage_text[] =
 	"verbs:\n"
 	"  run [OPTIONS]                   boot a virtual board and run its firmware\n"
 	"                                  (ampsim run --help for the options)\n"
+	"  trace show FILE                 a wire-level trace's definitions and events\n"
+	"  trace convert IN OUT [--to binary|text]\n"
+	"                                  re-encode a trace (binary <-> text)\n"
 	"  firmware inspect [--json] ELF   decode and check a remoteproc firmware image: ELF\n"
 	"                                  header, PT_LOAD segments, the resource table\n"
 	"\n"
@@ -102,6 +106,8 @@ int main(int argc, char **argv)
 		return usage_error("no verb given", NULL);
 	if (strcmp(argv[optind], "run") == 0)
 		return ampsim_run(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "trace") == 0)
+		return ampsim_trace(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "firmware") != 0)
 		return usage_error("unknown verb", argv[optind]);
 	if (optind + 1 >= argc || strcmp(argv[optind + 1], "inspect") != 0)

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * libFuzzer target: the trace reader on hostile input, either encoding. Whatever it accepts must
+ * be writable again (the writer applies the reader's checks), and the binary rewrite must read
+ * back as the same events: a reader that lets a bad event through, or one that misdecodes a
+ * good one, fails here.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amptrace/trace.h"
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_trace: %s\n", #cond);                                \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* Readers are large (one record's buffer): two, placed statically. */
+static struct amptrace_reader first, second;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct amptrace_writer w;
+	struct amptrace_event ev, again;
+	char *copy = NULL;
+	size_t copy_len = 0;
+	FILE *in, *out;
+	unsigned long events = 0;
+
+	if (!size)
+		return 0;
+	in = fmemopen((void *)data, size, "rb");
+	out = open_memstream(&copy, &copy_len);
+	CHECK(in && out);
+	if (amptrace_reader_open(&first, in) == 0) {
+		CHECK(amptrace_writer_open(&w, out, AMPTRACE_BINARY) == 0);
+		int rc;
+
+		while ((rc = amptrace_read(&first, &ev)) == 1) {
+			CHECK(amptrace_copy_definitions(&first, &w) == 0);
+			CHECK(amptrace_write(&w, &ev) == 0);
+			events++;
+		}
+		if (rc == 0)
+			CHECK(amptrace_copy_definitions(&first, &w) == 0);
+		CHECK(amptrace_writer_close(&w) == 0);
+	}
+	fclose(in);
+	fclose(out);
+	if (events) {
+		/* The rewrite holds the same events. */
+		in = fmemopen((void *)data, size, "rb");
+		out = fmemopen(copy, copy_len, "rb");
+		CHECK(in && out);
+		CHECK(amptrace_reader_open(&first, in) == 0 &&
+		      amptrace_reader_open(&second, out) == 0);
+		for (unsigned long n = 0; n < events; n++) {
+			CHECK(amptrace_read(&first, &ev) == 1 &&
+			      amptrace_read(&second, &again) == 1);
+			CHECK(ev.kind == again.kind && ev.time_ps == again.time_ps &&
+			      ev.initiator == again.initiator && ev.size == again.size &&
+			      ev.addr == again.addr && ev.value == again.value &&
+			      ev.level == again.level && ev.barrier == again.barrier);
+			CHECK(ev.kind != AMPTRACE_STORE || !memcmp(ev.bytes, again.bytes, ev.size));
+		}
+		CHECK(amptrace_read(&second, &again) == 0);
+		fclose(in);
+		fclose(out);
+	}
+	free(copy);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What the binary and text encodings share: the checks every definition and event passes. */
+#ifndef AMPTRACE_TRACE_INTERNAL_H
+#define AMPTRACE_TRACE_INTERNAL_H
+
+#include "amptrace/trace.h"
+
+/* The binary header: a magic with CR LF in it (a text-mode transfer mangles it), the version. */
+#define BIN_MAGIC      "AMPTRC\r\n"
+#define BIN_MAGIC_SIZE 8u
+#define BIN_HEADER     16u
+/* Each record: type, three zero bytes, payload length (little-endian). */
+#define BIN_RECORD_HEADER 8u
+#define BIN_INITIATOR     0x80u
+#define BIN_REGION        0x81u
+/* Fixed payload sizes (a store adds its bytes, a definition its name). */
+#define BIN_INITIATOR_SIZE 4u
+#define BIN_REGION_SIZE    20u
+#define BIN_STORE_SIZE     24u
+#define BIN_BARRIER_SIZE   12u
+#define BIN_MBOX_SIZE      20u
+#define BIN_IRQ_SIZE       16u
+
+#define TEXT_HEADER "ampsim-trace"
+
+/* Each returns 0, or -1 with a message in @err (AMPTRACE_ERROR_SIZE bytes). */
+int trace_check_name(const char *name, size_t len, char *err);
+int trace_define_initiator(struct amptrace_table *t, unsigned int id, unsigned int kind,
+			   const char *name, size_t len, char *err);
+int trace_define_region(struct amptrace_table *t, unsigned int id, const char *name, size_t len,
+			uint64_t base, uint64_t size, char *err);
+int trace_check_event(const struct amptrace_table *t, const struct amptrace_event *ev,
+		      uint64_t last_time, char *err);
+
+/* A reader took in definition @id (| FRESH_REGION for a region). */
+#define FRESH_REGION 0x100u
+void trace_note_fresh(struct amptrace_reader *r, unsigned int id);
+
+/* The encodings. */
+int bin_write_header(struct amptrace_writer *w);
+int bin_write_initiator(struct amptrace_writer *w, unsigned int id);
+int bin_write_region(struct amptrace_writer *w, unsigned int id);
+int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
+int bin_read(struct amptrace_reader *r, struct amptrace_event *ev);
+
+int text_write_header(struct amptrace_writer *w);
+int text_write_initiator(struct amptrace_writer *w, unsigned int id);
+int text_write_region(struct amptrace_writer *w, unsigned int id);
+int text_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
+int text_read(struct amptrace_reader *r, struct amptrace_event *ev);
+
+/* A formatted message into @err; returns -1 (for "return trace_fail(...)"). */
+int trace_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The canonical text encoding (docs/trace-format.md): a header line "ampsim-trace 1", then one
+ * definition or event per line, fields separated by spaces; '#' comments and blank lines are
+ * allowed on input and never written.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_internal.h"
+
+/* Fields of the longest line: time, kind, initiator, region, address, bytes. */
+#define MAX_FIELDS 8
+
+int text_write_header(struct amptrace_writer *w)
+{
+	return fprintf(w->out, "%s %d\n", TEXT_HEADER, AMPTRACE_VERSION) < 0 ? -1 : 0;
+}
+
+int text_write_initiator(struct amptrace_writer *w, unsigned int id)
+{
+	const struct amptrace_initiator *i = &w->table.initiator[id];
+
+	return fprintf(w->out, "initiator %u %s %s\n", id,
+		       amptrace_initiator_kind_name((enum amptrace_initiator_kind)i->kind),
+		       i->name) < 0
+		       ? -1
+		       : 0;
+}
+
+int text_write_region(struct amptrace_writer *w, unsigned int id)
+{
+	const struct amptrace_region *g = &w->table.region[id];
+
+	return fprintf(w->out, "region %u %s 0x%" PRIx64 " 0x%" PRIx64 "\n", id, g->name, g->base,
+		       g->size) < 0
+		       ? -1
+		       : 0;
+}
+
+int text_write_event(struct amptrace_writer *w, const struct amptrace_event *ev)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *who = w->table.initiator[ev->initiator].name;
+	const char *where = w->table.region[ev->region].name;
+	int n;
+
+	n = fprintf(w->out, "%" PRIu64 " %s %s", ev->time_ps, amptrace_kind_name(ev->kind), who);
+	switch (ev->kind) {
+	case AMPTRACE_STORE:
+		n |= fprintf(w->out, " %s 0x%" PRIx64 " ", where, ev->addr);
+		for (uint32_t i = 0; i < ev->size && n >= 0; i++)
+			if (putc(hex[ev->bytes[i] >> 4], w->out) == EOF ||
+			    putc(hex[ev->bytes[i] & 15], w->out) == EOF)
+				n = -1;
+		break;
+	case AMPTRACE_BARRIER:
+		n |= fprintf(w->out, " %s",
+			     amptrace_barrier_name((enum amptrace_barrier)ev->barrier));
+		break;
+	case AMPTRACE_MBOX_WRITE:
+	case AMPTRACE_MBOX_READ:
+		n |= fprintf(w->out, " %s %u 0x%08" PRIx32, where, ev->fifo, ev->value);
+		break;
+	case AMPTRACE_IRQ:
+		n |= fprintf(w->out, " %s %u %u", where, ev->line, ev->level);
+		break;
+	}
+	return n < 0 || putc('\n', w->out) == EOF ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/*
+ * The next line into r->line, without its newline; 0 at the end, -1 with @err. A line longer
+ * than the buffer is an error, not two lines.
+ */
+static int next_line(struct amptrace_reader *r, char *err)
+{
+	size_t len;
+
+	if (!fgets(r->line + r->prefix, (int)(sizeof(r->line) - r->prefix), r->in)) {
+		if (ferror(r->in))
+			return trace_fail(err, "read error");
+		if (!r->prefix)
+			return 0;
+		r->line[r->prefix] = '\0'; /* the detected header, with no newline after it */
+	}
+	r->prefix = 0;
+	r->offset++;
+	len = strlen(r->line);
+	if (len + 1 == sizeof(r->line) && r->line[len - 1] != '\n')
+		return trace_fail(err, "longer than %zu characters", sizeof(r->line) - 2);
+	if (len && r->line[len - 1] == '\n')
+		r->line[--len] = '\0';
+	if (len && r->line[len - 1] == '\r')
+		r->line[--len] = '\0';
+	if (strlen(r->line) != len)
+		return trace_fail(err, "a NUL byte in the line");
+	return 1;
+}
+
+/* Split r->line at spaces and tabs into at most MAX_FIELDS fields; returns their number. */
+static int split(char *line, char **field, char *err)
+{
+	int n = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == MAX_FIELDS)
+			return trace_fail(err, "more than %d fields", MAX_FIELDS);
+		field[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+static int number(const char *text, uint64_t max, uint64_t *out, const char *what, char *err)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (*text == '-' || *text == '+' || *text == ' ')
+		return trace_fail(err, "%s: '%s' is not a number", what, text);
+	v = strtoull(text, &end, 0);
+	if (errno || *end || end == text)
+		return trace_fail(err, "%s: '%s' is not a number", what, text);
+	if (v > max)
+		return trace_fail(err, "%s: %s is above %" PRIu64, what, text, max);
+	*out = v;
+	return 0;
+}
+
+static int find_initiator(const struct amptrace_table *t, const char *name, uint16_t *id, char *err)
+{
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
+		if (t->initiator[i].defined && !strcmp(t->initiator[i].name, name)) {
+			*id = (uint16_t)i;
+			return 0;
+		}
+	return trace_fail(err, "no initiator named '%s'", name);
+}
+
+static int find_region(const struct amptrace_table *t, const char *name, uint16_t *id, char *err)
+{
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
+		if (t->region[i].defined && !strcmp(t->region[i].name, name)) {
+			*id = (uint16_t)i;
+			return 0;
+		}
+	return trace_fail(err, "no region named '%s'", name);
+}
+
+static int hexbytes(const char *text, uint8_t *out, uint32_t *size, char *err)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len % 2 || len / 2 > AMPTRACE_MAX_STORE)
+		return trace_fail(err, "stored bytes: %zu hex digits (an even number, 2 to %u)",
+				  len, 2 * AMPTRACE_MAX_STORE);
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		unsigned int d = c >= '0' && c <= '9'   ? (unsigned int)(c - '0')
+				 : c >= 'a' && c <= 'f' ? (unsigned int)(c - 'a' + 10)
+				 : c >= 'A' && c <= 'F' ? (unsigned int)(c - 'A' + 10)
+							: 16u;
+
+		if (d == 16)
+			return trace_fail(err, "stored bytes: '%c' is not a hex digit", c);
+		out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | d : d << 4);
+	}
+	*size = (uint32_t)(len / 2);
+	return 0;
+}
+
+static int parse_definition(struct amptrace_reader *r, char **f, int n, char *err)
+{
+	uint64_t id, base, size;
+
+	if (!strcmp(f[0], "initiator")) {
+		unsigned int kind;
+
+		if (n != 4)
+			return trace_fail(err, "initiator ID KIND NAME: %d fields", n);
+		if (number(f[1], AMPTRACE_MAX_IDS - 1, &id, "initiator id", err))
+			return -1;
+		if (!strcmp(f[2], "host"))
+			kind = AMPTRACE_HOST;
+		else if (!strcmp(f[2], "core"))
+			kind = AMPTRACE_CORE;
+		else
+			return trace_fail(err, "initiator kind '%s' (host or core)", f[2]);
+		if (trace_define_initiator(&r->table, (unsigned int)id, kind, f[3], strlen(f[3]),
+					   err))
+			return -1;
+		trace_note_fresh(r, (unsigned int)id);
+		return 0;
+	}
+	if (n != 5)
+		return trace_fail(err, "region ID NAME BASE SIZE: %d fields", n);
+	if (number(f[1], AMPTRACE_MAX_IDS - 1, &id, "region id", err) ||
+	    number(f[3], UINT64_MAX, &base, "region base", err) ||
+	    number(f[4], UINT64_MAX, &size, "region size", err))
+		return -1;
+	if (trace_define_region(&r->table, (unsigned int)id, f[2], strlen(f[2]), base, size, err))
+		return -1;
+	trace_note_fresh(r, (unsigned int)id | FRESH_REGION);
+	return 0;
+}
+
+static int parse_event(struct amptrace_reader *r, char **f, int n, struct amptrace_event *ev,
+		       char *err)
+{
+	static const struct {
+		const char *name;
+		enum amptrace_kind kind;
+		int fields;
+	} kinds[] = {
+		{"store", AMPTRACE_STORE, 6},
+		{"barrier", AMPTRACE_BARRIER, 4},
+		{"mbox-write", AMPTRACE_MBOX_WRITE, 6},
+		{"mbox-read", AMPTRACE_MBOX_READ, 6},
+		{"irq", AMPTRACE_IRQ, 6},
+	};
+	uint64_t v;
+	unsigned int k;
+
+	memset(ev, 0, sizeof(*ev));
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, f[1]); k++)
+		;
+	if (k == sizeof(kinds) / sizeof(kinds[0]))
+		return trace_fail(err, "unknown event '%s'", f[1]);
+	if (n != kinds[k].fields)
+		return trace_fail(err, "%s: %d fields, not %d", f[1], n, kinds[k].fields);
+	ev->kind = kinds[k].kind;
+	if (number(f[0], UINT64_MAX, &ev->time_ps, "time", err) ||
+	    find_initiator(&r->table, f[2], &ev->initiator, err))
+		return -1;
+	if (ev->kind == AMPTRACE_BARRIER) {
+		for (v = 0; v <= AMPTRACE_BARRIER_FULL &&
+			    strcmp(f[3], amptrace_barrier_name((enum amptrace_barrier)v));
+		     v++)
+			;
+		if (v > AMPTRACE_BARRIER_FULL)
+			return trace_fail(err, "barrier kind '%s' (write, read or full)", f[3]);
+		ev->barrier = (uint8_t)v;
+		return trace_check_event(&r->table, ev, r->last_time, err);
+	}
+	if (find_region(&r->table, f[3], &ev->region, err))
+		return -1;
+	switch (ev->kind) {
+	case AMPTRACE_STORE:
+		if (number(f[4], UINT64_MAX, &ev->addr, "address", err) ||
+		    hexbytes(f[5], r->record, &ev->size, err))
+			return -1;
+		ev->bytes = r->record;
+		break;
+	case AMPTRACE_MBOX_WRITE:
+	case AMPTRACE_MBOX_READ:
+		if (number(f[4], UINT8_MAX, &v, "fifo", err))
+			return -1;
+		ev->fifo = (uint8_t)v;
+		if (number(f[5], UINT32_MAX, &v, "message", err))
+			return -1;
+		ev->value = (uint32_t)v;
+		break;
+	default: /* AMPTRACE_IRQ */
+		if (number(f[4], UINT8_MAX, &v, "line", err))
+			return -1;
+		ev->line = (uint8_t)v;
+		if (number(f[5], 1, &v, "level", err))
+			return -1;
+		ev->level = (uint8_t)v;
+		break;
+	}
+	return trace_check_event(&r->table, ev, r->last_time, err);
+}
+
+int text_read(struct amptrace_reader *r, struct amptrace_event *ev)
+{
+	char why[AMPTRACE_ERROR_SIZE];
+	char *f[MAX_FIELDS];
+
+	for (;;) {
+		int n, rc = next_line(r, why);
+
+		if (rc <= 0) {
+			if (rc < 0)
+				return trace_fail(r->error, "line %llu: %s",
+						  (unsigned long long)r->offset + 1, why);
+			if (!ev) /* the header line is missing */
+				return trace_fail(r->error, "line 1: no header");
+			return 0;
+		}
+		if (!ev) { /* the header: exactly "ampsim-trace VERSION" */
+			char expect[32];
+
+			snprintf(expect, sizeof(expect), "%s %d", TEXT_HEADER, AMPTRACE_VERSION);
+			if (strcmp(r->line, expect))
+				return trace_fail(r->error,
+						  "line 1: '%.60s' is not the header '%s'", r->line,
+						  expect);
+			return 0;
+		}
+		{
+			const char *p = r->line + strspn(r->line, " \t");
+
+			if (*p == '#' || !*p)
+				continue; /* a comment or a blank line */
+		}
+		n = split(r->line, f, why);
+		if (n < 0)
+			return trace_fail(r->error, "line %llu: %s", (unsigned long long)r->offset,
+					  why);
+		if (!strcmp(f[0], "initiator") || !strcmp(f[0], "region")) {
+			if (parse_definition(r, f, n, why))
+				return trace_fail(r->error, "line %llu: %s",
+						  (unsigned long long)r->offset, why);
+			continue;
+		}
+		if (n < 2 || parse_event(r, f, n, ev, why))
+			return trace_fail(r->error, "line %llu: %s", (unsigned long long)r->offset,
+					  n < 2 ? "an event has a time and a kind" : why);
+		return 1;
+	}
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * ampsim trace show FILE              every definition and event, one per line, numbered
+ * ampsim trace convert IN OUT [--to binary|text]
+ *                                     re-encode (default: the other encoding than IN's)
+ * "-" is standard input or output.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ampsim.h"
+#include "amptrace/trace.h"
+#include "trace_cmd.h"
+
+static const char usage_text[] =
+	"usage: ampsim trace show FILE\n"
+	"       ampsim trace convert IN OUT [--to binary|text]\n"
+	"\n"
+	"show prints a trace's definitions and events in the text encoding, each event numbered;\n"
+	"convert re-encodes a trace (binary <-> text; by default into the encoding IN is not in).\n"
+	"FILE, IN and OUT may be '-' for standard input or output.\n"
+	"exit status: 0 done, 1 a malformed trace (stderr says where), 2 usage error or a file\n"
+	"             that cannot be opened\n";
+
+/* Readers hold a record buffer of some 200 KiB: one, static, for the one trace a verb reads. */
+static struct amptrace_reader reader;
+
+static int usage(const char *why)
+{
+	fprintf(stderr, "ampsim trace: %s\n%s", why, usage_text);
+	return AMPSIM_EXIT_USAGE;
+}
+
+static FILE *open_file(const char *path, const char *mode)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, mode) : mode[0] == 'r' ? stdin : stdout;
+
+	if (!f)
+		fprintf(stderr, "ampsim trace: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* Copy the trace of @in to @out in @format; with @numbered, "#SEQ" before each event line. */
+static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool numbered)
+{
+	struct amptrace_writer w;
+	struct amptrace_event ev;
+	int rc;
+
+	if (amptrace_reader_open(&reader, in)) {
+		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
+		return AMPSIM_EXIT_FAILURE;
+	}
+	if (format < 0)
+		format = reader.format == AMPTRACE_BINARY ? AMPTRACE_TEXT : AMPTRACE_BINARY;
+	if (amptrace_writer_open(&w, out, (enum amptrace_format)format))
+		goto write_error;
+	while ((rc = amptrace_read(&reader, &ev)) == 1) {
+		if (amptrace_copy_definitions(&reader, &w))
+			goto write_error;
+		if (numbered && fprintf(out, "#%llu ", (unsigned long long)ev.seq) < 0)
+			goto write_error;
+		if (amptrace_write(&w, &ev))
+			goto write_error;
+	}
+	if ((rc == 0 && amptrace_copy_definitions(&reader, &w)) || amptrace_writer_close(&w))
+		goto write_error;
+	if (rc < 0) {
+		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
+		return AMPSIM_EXIT_FAILURE;
+	}
+	return AMPSIM_EXIT_OK;
+
+write_error:
+	fprintf(stderr, "ampsim trace: cannot write: %s\n", w.error);
+	return AMPSIM_EXIT_USAGE;
+}
+
+int ampsim_trace(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"to", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, format = -1, status, nrest;
+	const char *verb;
+	char **rest;
+	FILE *in, *out;
+
+	if (argc < 2)
+		return usage("no trace verb (show or convert)");
+	/* The verb stands where getopt expects the program's name: it is never permuted. */
+	verb = argv[1];
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!strcmp(optarg, "binary"))
+				format = AMPTRACE_BINARY;
+			else if (!strcmp(optarg, "text"))
+				format = AMPTRACE_TEXT;
+			else
+				return usage("--to takes binary or text");
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return AMPSIM_EXIT_OK;
+		default:
+			return usage("unknown option");
+		}
+	}
+	rest = argv + 1 + optind;
+	nrest = argc - 1 - optind;
+	if (!strcmp(verb, "show")) {
+		if (nrest != 1 || format >= 0)
+			return usage("trace show takes one FILE");
+		in = open_file(rest[0], "rb");
+		if (!in)
+			return AMPSIM_EXIT_USAGE;
+		status = copy_trace(rest[0], in, stdout, AMPTRACE_TEXT, true);
+	} else if (!strcmp(verb, "convert")) {
+		if (nrest != 2)
+			return usage("trace convert takes IN and OUT");
+		in = open_file(rest[0], "rb");
+		out = in ? open_file(rest[1], "wb") : NULL;
+		if (!out) {
+			if (in && in != stdin)
+				fclose(in);
+			return AMPSIM_EXIT_USAGE;
+		}
+		status = copy_trace(rest[0], in, out, format, false);
+		if (out != stdout && fclose(out) && status == AMPSIM_EXIT_OK) {
+			fprintf(stderr, "ampsim trace: %s: %s\n", rest[1], strerror(errno));
+			status = AMPSIM_EXIT_USAGE;
+		}
+	} else {
+		return usage("unknown trace verb");
+	}
+	if (in != stdin)
+		fclose(in);
+	return status;
+}
