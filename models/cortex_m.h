@@ -51,6 +51,8 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -125,6 +127,16 @@ class cortex_m : public sc_core::sc_module
 	std::function<void(fault_kind, const std::string &)> on_fault;
 	/** Called on a system reset request (AIRCR.SYSRESETREQ); the core restarts itself after. */
 	std::function<void()> on_reset_request;
+
+	/**
+	 * observe_stores() - report every store into [@base, @base + @size) of the core's view
+	 *	through on_store (a trace recorder on the shared regions; call before the core
+	 *	starts; each such store then costs a callback)
+	 */
+	void observe_stores(uint64_t base, uint64_t size);
+	/** An observed store, in program order: address in the core's view, bytes, value
+	 * (little-endian, as the core stored it). */
+	std::function<void(uint64_t addr, unsigned size, uint64_t value)> on_store;
 
 	/** Instructions executed since construction. */
 	uint64_t instructions() const
@@ -213,6 +225,7 @@ class cortex_m : public sc_core::sc_module
 	/* The Unicorn callbacks (cortex_m.cpp) call the private members below. */
 	friend struct cortex_m_hooks;
 	void on_block(uint64_t addr, uint32_t size);
+	bool hook_observers();
 	void on_interrupt(uint32_t intno);
 	void on_unmapped(uint64_t addr);
 	uint64_t on_ppb(uint64_t offset, unsigned size, uint64_t value, bool write);
@@ -223,6 +236,7 @@ class cortex_m : public sc_core::sc_module
 	cortex_m_scs scs_;
 	uc_struct *uc_ = nullptr;
 	std::deque<window> windows_;
+	std::vector<std::pair<uint64_t, uint64_t>> observed_; /* observe_stores() ranges */
 
 	state state_ = state::halted;
 	sc_core::sc_event control_event_, wake_event_;

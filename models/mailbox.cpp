@@ -14,7 +14,7 @@ namespace ampsim
 mailbox::mailbox(const sc_core::sc_module_name &name, unsigned fifos, unsigned users,
 		 unsigned depth)
     : sc_core::sc_module(name), bus("bus"), irq("irq", users), fifos_(fifos), users_(users),
-      depth_(depth), fifo_(fifos), user_(users)
+      depth_(depth), fifo_(fifos), user_(users), level_(users, false)
 {
 	/* Two event bits per FIFO in one 32-bit status register: at most 16 FIFOs. */
 	if (!fifos || fifos > 16 || !users || !depth)
@@ -65,8 +65,14 @@ void mailbox::update_irq()
 {
 	/* Ports can only be written once bound, i.e. from end_of_elaboration() on. */
 	for (unsigned u = 0; u < users_; u++) {
-		if (irq[u].get_interface())
-			irq[u].write((user_[u].raw & user_[u].enable) != 0);
+		bool level = (user_[u].raw & user_[u].enable) != 0;
+
+		if (!irq[u].get_interface())
+			continue;
+		irq[u].write(level);
+		if (level != level_[u] && tap)
+			tap({event::kind::irq, u, level});
+		level_[u] = level;
 	}
 }
 
@@ -77,6 +83,8 @@ void mailbox::push(unsigned m, uint32_t message)
 		return;
 	}
 	fifo_[m].push_back(message);
+	if (tap)
+		tap({event::kind::message_written, m, message});
 	raise(newmsg(m));
 }
 
@@ -95,6 +103,8 @@ uint32_t mailbox::pop(unsigned m, bool debug)
 		return message;
 	was_full = fifo_[m].size() == depth_;
 	fifo_[m].pop_front();
+	if (tap)
+		tap({event::kind::message_read, m, message});
 	if (was_full)
 		raise(notfull(m));
 	return message;

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -53,6 +54,20 @@ class mailbox : public sc_core::sc_module
 
 	/** Block size in bytes (the last user's IRQENABLE_CLR + 4). */
 	uint64_t size() const;
+	/**
+	 * struct event - what a tap sees
+	 * @what: a message accepted into a FIFO, one taken out of it, or a user's line changing
+	 * @index: the FIFO, or for an irq the user
+	 * @value: the message, or for an irq the new level
+	 */
+	struct event {
+		enum class kind { message_written, message_read, irq } what;
+		unsigned index;
+		uint32_t value;
+	};
+	/** Called for every event (a trace recorder); called in the process that caused it. */
+	std::function<void(const event &)> tap;
+
 	/** Guest accesses counted as misbehaviour so far. */
 	unsigned misbehaviour() const
 	{
@@ -105,6 +120,7 @@ class mailbox : public sc_core::sc_module
 	const unsigned fifos_, users_, depth_;
 	std::vector<std::deque<uint32_t>> fifo_;
 	std::vector<user> user_;
+	std::vector<bool> level_; /* each line's level as last driven, for the tap */
 	unsigned misbehaviour_ = 0;
 };
 

@@ -26,6 +26,7 @@
 #include "json_writer.h"
 #include "platform.h"
 #include "run_log.h"
+#include "trace_recorder.h"
 
 namespace
 {
@@ -56,6 +57,8 @@ const char usage_text[] =
 	"  --log-dir DIR          also write each core's console to DIR/CORE.log\n"
 	"  --coredump-dir DIR     write a core file per crash to DIR\n"
 	"  --stats FILE           write the run's figures (wall times included) as JSON\n"
+	"  --trace FILE           record the wire-level trace (docs/trace-format.md): binary, or\n"
+	"                         text when FILE ends in .txt\n"
 	"\n"
 	"Standard output carries only simulated quantities: the same inputs print the same\n"
 	"bytes. Wall-clock figures go to standard error.\n"
@@ -74,6 +77,7 @@ constexpr off_t MAX_IMAGE_SIZE = 256 * 1024 * 1024;
  * @level: --log-level
  * @log_dir: --log-dir
  * @stats_path: --stats
+ * @trace_path: --trace
  */
 struct run_config {
 	std::string board_arg = "omap4";
@@ -81,7 +85,7 @@ struct run_config {
 	std::vector<std::string> firmware_dirs;
 	host_options host;
 	log_level level = log_level::info;
-	std::string log_dir, stats_path;
+	std::string log_dir, stats_path, trace_path;
 };
 
 /**
@@ -284,6 +288,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		OPT_LOG_DIR,
 		OPT_COREDUMP_DIR,
 		OPT_STATS,
+		OPT_TRACE,
 	};
 	static const struct option options[] = {
 		{"board", required_argument, nullptr, OPT_BOARD},
@@ -301,6 +306,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		{"log-dir", required_argument, nullptr, OPT_LOG_DIR},
 		{"coredump-dir", required_argument, nullptr, OPT_COREDUMP_DIR},
 		{"stats", required_argument, nullptr, OPT_STATS},
+		{"trace", required_argument, nullptr, OPT_TRACE},
 		{"help", no_argument, nullptr, 'h'},
 		{nullptr, 0, nullptr, 0},
 	};
@@ -389,6 +395,9 @@ int parse_options(int argc, char **argv, run_config &cfg)
 			break;
 		case OPT_STATS:
 			cfg.stats_path = arg;
+			break;
+		case OPT_TRACE:
+			cfg.trace_path = arg;
 			break;
 		case 'h':
 			std::fputs(usage_text, stdout);
@@ -547,14 +556,36 @@ int sc_main(int, char **)
 	report_log = &log;
 	sc_core::sc_report_handler::set_handler(route_report);
 	try {
-		host_cpu host("host", *ctx.board, ctx.images, ctx.image_names, ctx.cfg->host, log);
+		trace_recorder recorder(*ctx.board, log);
+		host_options host_opts = ctx.cfg->host;
+		const std::string &trace = ctx.cfg->trace_path;
+		bool text = trace.size() > 4 && !trace.compare(trace.size() - 4, 4, ".txt");
+
+		if (!trace.empty()) {
+			if (!recorder.open(trace, text ? AMPTRACE_TEXT : AMPTRACE_BINARY, why)) {
+				report_log = nullptr;
+				std::fprintf(stderr, "ampsim run: --trace %s\n", why.c_str());
+				return ctx.status = AMPSIM_EXIT_USAGE;
+			}
+			host_opts.io_ops = &trace_recorder::host_io_ops;
+			host_opts.io_ctx = &recorder;
+		}
+
+		host_cpu host("host", *ctx.board, ctx.images, ctx.image_names, host_opts, log);
 		platform board("board", *ctx.board, host);
 		auto t0 = std::chrono::steady_clock::now();
 
 		host.attach(board);
+		if (!trace.empty())
+			recorder.attach(board);
 		sc_core::sc_start();
+		if (!trace.empty() && !recorder.close())
+			log.print(log_level::error, "trace", "%s is incomplete", trace.c_str());
 		std::fflush(stdout);
 		report_log = nullptr;
+		if (!trace.empty())
+			std::printf("  trace: %llu events\n",
+				    static_cast<unsigned long long>(recorder.events()));
 		return summarise(
 			ctx, host, board, log,
 			std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)

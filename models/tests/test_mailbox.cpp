@@ -7,6 +7,8 @@
  */
 #include <cstring>
 
+#include <vector>
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -81,7 +83,11 @@ struct bench : sc_core::sc_module {
 		CHECK_EQ(host.rd(irqstatus(0)), 0);
 		CHECK_EQ(irq(0), false);
 
-		/* The remote (user 2) wants NEWMSG of FIFO 0; the host sends a kick there. */
+		/* The remote (user 2) wants NEWMSG of FIFO 0; the host sends a kick there. A tap
+		 * (the trace recorder's) sees the message go in and out and the line rise and fall.
+		 */
+		std::vector<mailbox::event> seen;
+		mbox.tap = [&seen](const mailbox::event &e) { seen.push_back(e); };
 		host.wr(irqenable(2), mailbox::newmsg(ipu_tx));
 		CHECK_EQ(host.rd(irqenable(2)), mailbox::newmsg(ipu_tx));
 		host.wr(message(ipu_tx), 1); /* vring notify id 1 */
@@ -98,6 +104,25 @@ struct bench : sc_core::sc_module {
 		CHECK_EQ(host.rd(msgstatus(ipu_tx)), 0);
 		host.wr(irqstatus(2), mailbox::newmsg(ipu_tx));
 		CHECK_EQ(host.rd(irqstatus_raw(2)) & mailbox::newmsg(ipu_tx), 0);
+		/* Written, the line up, read (the peek is not a read), the line down. */
+		CHECK_EQ(seen.size(), 4u);
+		if (seen.size() == 4) {
+			CHECK_EQ(static_cast<int>(seen[0].what),
+				 static_cast<int>(mailbox::event::kind::message_written));
+			CHECK_EQ(seen[0].index, ipu_tx);
+			CHECK_EQ(seen[0].value, 1u);
+			CHECK_EQ(static_cast<int>(seen[1].what),
+				 static_cast<int>(mailbox::event::kind::irq));
+			CHECK_EQ(seen[1].index, 2u);
+			CHECK_EQ(seen[1].value, 1u);
+			CHECK_EQ(static_cast<int>(seen[2].what),
+				 static_cast<int>(mailbox::event::kind::message_read));
+			CHECK_EQ(seen[2].value, 1u);
+			CHECK_EQ(static_cast<int>(seen[3].what),
+				 static_cast<int>(mailbox::event::kind::irq));
+			CHECK_EQ(seen[3].value, 0u);
+		}
+		mbox.tap = nullptr;
 		CHECK_EQ(irq(2), false);
 		/* User 0's own copy of the event is independent. */
 		CHECK_EQ(host.rd(irqstatus_raw(0)) & mailbox::newmsg(ipu_tx),

@@ -228,3 +228,43 @@ def test_hostile_remote_is_survived_and_reported():
     assert "dropping unknown message 0xffffff10" not in out  # control messages are ignored
     assert re.search(r"result: FAIL \(.*protocol problem\(s\) seen by the host", out)
     assert summary_line(out, "m4") == ("running", 1, 0)
+
+
+def test_trace_capture_changes_nothing_and_is_deterministic(tmp_path):
+    args = ("--board", "omap4", "--messages", "6")
+    plain = ampsim_run(*args, check_status=0).stdout
+    binary, text = tmp_path / "run.trace", tmp_path / "run.txt"
+    traced = ampsim_run(*args, "--trace", str(binary), check_status=0).stdout
+    m = re.search(r"^  trace: (\d+) events\n", traced, re.M)
+    assert m and int(m.group(1)) > 1000
+    # Tracing does not change the run: the same output but the trace line.
+    assert traced.replace(m.group(0), "") == plain
+    again = ampsim_run(*args, "--trace", str(text), check_status=0).stdout
+    assert again == traced
+    shown = subprocess.run([str(AMPSIM), "trace", "convert", str(binary), "-"],
+                           capture_output=True, check=True, timeout=60).stdout
+    assert shown == text.read_bytes()  # the same events in both encodings, run after run
+    lines = text.read_text().splitlines()
+    assert lines[0] == "ampsim-trace 1"
+    assert "initiator 0 host host" in lines and "initiator 1 core ipu-c0" in lines
+    assert "region 2 ipu0-shared 0x9e000000 0x100000" in lines
+    events = [l.split() for l in lines if l[0].isdigit()]
+    kinds = {(e[1], e[2]) for e in events}
+    for core in ("ipu-c0", "ipu-c1", "dsp"):
+        assert ("store", core) in kinds  # the core's ring and buffer stores
+        assert ("mbox-read", core) in kinds and ("mbox-write", core) in kinds
+        assert ("irq", core) in kinds
+    assert ("barrier", "host") in kinds and ("store", "host") in kinds
+    # Cores write only shared memory; their code and data are not traced.
+    core_regions = {e[3] for e in events if e[1] == "store" and e[2] != "host"}
+    assert core_regions == {"ipu0-shared", "ipu1-shared", "dsp-shared"}
+    # The host's DRIVER_OK store into ipu-c0's loaded resource table (status byte).
+    assert any(e[1:4] == ["store", "host", "ipu0-data"] and e[5] == "07" for e in events)
+    times = [int(e[0]) for e in events]
+    assert times == sorted(times)
+
+
+def test_trace_to_an_unwritable_path_is_a_usage_error(tmp_path):
+    proc = ampsim_run("--board", "minimal", "--trace", str(tmp_path / "no" / "such" / "t"),
+                      check_status=2)
+    assert "--trace" in proc.stderr and "No such file or directory" in proc.stderr
