@@ -38,6 +38,11 @@ constexpr uint32_t XPSR_KEPT_ON_ENTRY = 0xF80F0000u;
 constexpr uint32_t CONTROL_SPSEL = 1u << 1, CONTROL_FPCA = 1u << 2;
 /* "Run until" an odd address: a Thumb PC is always even, so Unicorn never stops there. */
 constexpr uint64_t NO_UNTIL = 0xFFFFFFFFu;
+/* Thumb-2 DSB and DMB: 0xF3BF, then 0x8F4x (DSB) or 0x8F5x (DMB), x the option. */
+constexpr uint16_t BARRIER_FIRST = 0xf3bf, BARRIER_SECOND = 0x8f40, BARRIER_MASK = 0xffe0;
+constexpr uint16_t BARRIER_OPTION_ST = 0xe; /* stores only: a write barrier */
+/* flush_barriers(): every pending one. */
+constexpr uint64_t ALL_BARRIERS = ~0ull;
 
 std::string hex(uint64_t v)
 {
@@ -64,6 +69,8 @@ struct cortex_m_hooks {
 	{
 		cortex_m *c = static_cast<cortex_m *>(core);
 
+		if (c->on_barrier)
+			c->flush_barriers(c->reg(UC_ARM_REG_PC));
 		if (c->on_store)
 			c->on_store(addr, static_cast<unsigned>(size),
 				    static_cast<uint64_t>(value));
@@ -236,7 +243,7 @@ void cortex_m::observe_stores(uint64_t base, uint64_t size)
  * added later would flush Unicorn's translated code). A bounded memory hook costs nothing
  * outside its range, and does not change how code is translated: a run behaves the same with
  * and without it. (Code hooks do not qualify: with Unicorn 2.0.1 a code hook on a DMB's address
- * made an M-profile firmware print wrong values, so the cores' barriers are not observed yet.)
+ * made an M-profile firmware print wrong values; barriers come from the blocks instead.)
  */
 bool cortex_m::hook_observers()
 {
@@ -380,8 +387,51 @@ uint32_t cortex_m::masks(uint32_t &basepri, uint32_t &faultmask) const
 	return reg(UC_ARM_REG_PRIMASK);
 }
 
+/*
+ * The cores' barriers, for tracing, without a code hook: a translated block runs to its end
+ * unless it faults (a stop requested in its block hook takes effect at the next block), so the
+ * barriers of a block are reported when something later in program order happens - a store or
+ * a peripheral access at a higher address in the block, the next block, the end of the slice.
+ */
+void cortex_m::barriers_of_block(uint32_t addr, uint32_t size)
+{
+	uint64_t key = (static_cast<uint64_t>(addr) << 32) | size;
+	auto it = block_barriers_.find(key);
+
+	if (it == block_barriers_.end()) {
+		std::vector<std::pair<uint32_t, uint8_t>> found;
+		std::vector<uint16_t> code(size / 2 + 1);
+
+		if (uc_mem_read(uc_, addr, code.data(), size) == UC_ERR_OK) {
+			for (uint32_t i = 0; i + 1 < size / 2; i++) {
+				if (code[i] == BARRIER_FIRST &&
+				    (code[i + 1] & BARRIER_MASK) == BARRIER_SECOND)
+					found.emplace_back(
+						addr + 2 * i,
+						(code[i + 1] & 0xf) == BARRIER_OPTION_ST ? 0 : 2);
+				if ((code[i] >> 11) >= 0x1D)
+					i++; /* the second half of a 32-bit instruction */
+			}
+		}
+		it = block_barriers_.emplace(key, std::move(found)).first;
+	}
+	pending_barriers_ = it->second;
+	pending_next_ = 0;
+}
+
+void cortex_m::flush_barriers(uint64_t before)
+{
+	while (pending_next_ < pending_barriers_.size() &&
+	       pending_barriers_[pending_next_].first < before)
+		on_barrier(pending_barriers_[pending_next_++].second);
+}
+
 void cortex_m::on_block(uint64_t addr, uint32_t size)
 {
+	if (on_barrier) {
+		flush_barriers(ALL_BARRIERS); /* the previous block ran to its end */
+		barriers_of_block(static_cast<uint32_t>(addr), size);
+	}
 	executed_ += count_instructions(static_cast<uint32_t>(addr), size);
 	if (executed_ >= budget_) {
 		stop_ = stop::budget;
@@ -430,6 +480,9 @@ bool cortex_m::bus_access(window &w, uint64_t offset, unsigned size, uint64_t &v
 	tlm::tlm_generic_payload tx;
 	uint8_t data[8] = {};
 	sc_core::sc_time before = cycles_time(now() - synced_), delay = before;
+
+	if (on_barrier)
+		flush_barriers(reg(UC_ARM_REG_PC)); /* a DSB before a mailbox write comes first */
 
 	if (size > sizeof(data))
 		size = sizeof(data);
@@ -815,6 +868,14 @@ void cortex_m::run_slice(uint64_t budget)
 	emulating_ = true;
 	err = uc_emu_start(uc_, pc | 1, NO_UNTIL, 0, 0);
 	emulating_ = false;
+	if (on_barrier) {
+		/* The last block ran to its end, or to the instruction that faulted. */
+		flush_barriers(stop_ == stop::fault || stop_ == stop::callback || err != UC_ERR_OK
+				       ? reg(UC_ARM_REG_PC)
+				       : ALL_BARRIERS);
+		pending_barriers_.clear();
+		pending_next_ = 0;
+	}
 	emu_seconds_ +=
 		std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	cycles_ += executed_;

@@ -50,6 +50,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -137,6 +138,12 @@ class cortex_m : public sc_core::sc_module
 	/** An observed store, in program order: address in the core's view, bytes, value
 	 * (little-endian, as the core stored it). */
 	std::function<void(uint64_t addr, unsigned size, uint64_t value)> on_store;
+	/**
+	 * The core executed DMB or DSB (set before the core starts): 0 for a store barrier
+	 * (option ST), 2 for a full one. Reported in program order with on_store and the core's
+	 * peripheral accesses; found in the translated blocks, not by a code hook.
+	 */
+	std::function<void(unsigned kind)> on_barrier;
 
 	/** Instructions executed since construction. */
 	uint64_t instructions() const
@@ -226,6 +233,8 @@ class cortex_m : public sc_core::sc_module
 	friend struct cortex_m_hooks;
 	void on_block(uint64_t addr, uint32_t size);
 	bool hook_observers();
+	void barriers_of_block(uint32_t addr, uint32_t size);
+	void flush_barriers(uint64_t before);
 	void on_interrupt(uint32_t intno);
 	void on_unmapped(uint64_t addr);
 	uint64_t on_ppb(uint64_t offset, unsigned size, uint64_t value, bool write);
@@ -237,6 +246,11 @@ class cortex_m : public sc_core::sc_module
 	uc_struct *uc_ = nullptr;
 	std::deque<window> windows_;
 	std::vector<std::pair<uint64_t, uint64_t>> observed_; /* observe_stores() ranges */
+	/* Tracing: the barriers (address, kind) of each block seen, and those of the block now
+	 * executing that have not been reported yet, from pending_next_ on. */
+	std::map<uint64_t, std::vector<std::pair<uint32_t, uint8_t>>> block_barriers_;
+	std::vector<std::pair<uint32_t, uint8_t>> pending_barriers_;
+	size_t pending_next_ = 0;
 
 	state state_ = state::halted;
 	sc_core::sc_event control_event_, wake_event_;

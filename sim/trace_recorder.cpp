@@ -110,6 +110,7 @@ void trace_recorder::attach(platform &p)
 				if (d.views[v].core == static_cast<int>(i))
 					cpu.observe_stores(d.views[v].base, d.size);
 		}
+		cpu.on_barrier = [this, initiator](unsigned kind) { barrier(initiator, kind); };
 		cpu.on_store = [this, i, initiator](uint64_t addr, unsigned size, uint64_t value) {
 			uint8_t bytes[8];
 

@@ -10,8 +10,8 @@
  * - the host's stores and barriers: every one its rpmsg links make, through the reference's
  *   store hooks (host_options.io_ops), each store at the host address of the bytes written;
  * - the cores' stores into shared memories - those marked `pool` and those two or more cores
- *   see - through bounded write hooks; a core's private code and data are not traced, and
- *   neither, yet, are the cores' barriers (models/cortex_m.h says why);
+ *   see - through bounded write hooks, and the DMB/DSB they execute (models/cortex_m.h); a
+ *   core's private code and data are not traced;
  * - every mailbox message written or read and every change of a wired user's interrupt line,
  *   the initiator being the process that made the access (for lines: the one interrupted).
  *

@@ -255,6 +255,14 @@ def test_trace_capture_changes_nothing_and_is_deterministic(tmp_path):
         assert ("mbox-read", core) in kinds and ("mbox-write", core) in kinds
         assert ("irq", core) in kinds
     assert ("barrier", "host") in kinds and ("store", "host") in kinds
+    for core in ("ipu-c0", "ipu-c1", "dsp"):
+        assert ("barrier", core) in kinds
+    # A core returning a buffer: the used element, a barrier, then the used index (ipu-c0's
+    # vring0 used ring is at 0x9e002000: flags, idx at +2, elements from +4).
+    c0 = [e for e in events if e[2] == "ipu-c0" and e[1] in ("store", "barrier")]
+    idx = next(i for i, e in enumerate(c0) if e[1] == "store" and e[4] == "0x9e002002"
+               and i > 0 and c0[i - 1][1] == "barrier")
+    assert c0[idx - 2][1] == "store" and 0x9e002004 <= int(c0[idx - 2][4], 16) < 0x9e002800
     # Cores write only shared memory; their code and data are not traced.
     core_regions = {e[3] for e in events if e[1] == "store" and e[2] != "host"}
     assert core_regions == {"ipu0-shared", "ipu1-shared", "dsp-shared"}
