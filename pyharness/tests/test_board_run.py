@@ -266,7 +266,10 @@ def test_trace_capture_changes_nothing_and_is_deterministic(tmp_path):
     # Cores write only shared memory; their code and data are not traced.
     core_regions = {e[3] for e in events if e[1] == "store" and e[2] != "host"}
     assert core_regions == {"ipu0-shared", "ipu1-shared", "dsp-shared"}
-    # The host's DRIVER_OK store into ipu-c0's loaded resource table (status byte).
+    # The host's copy of ipu-c0's resource table (at 0x9d040000: the start of its data RAM),
+    # then its DRIVER_OK store into the table's status byte.
+    assert any(e[1:5] == ["store", "host", "ipu0-data", "0x9d040000"] and len(e[5]) > 200
+               for e in events)
     assert any(e[1:4] == ["store", "host", "ipu0-data"] and e[5] == "07" for e in events)
     times = [int(e[0]) for e in events]
     assert times == sorted(times)

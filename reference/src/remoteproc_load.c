@@ -386,6 +386,18 @@ static int load_segments(struct amp_rproc *rproc, const struct amp_fw_image *img
 	return 0;
 }
 
+/*
+ * The cached table over the loaded one, through the store hooks: a trace then holds the
+ * remote's device blocks, ring addresses and notify ids as the host wrote them.
+ */
+static void table_store(struct amp_rproc *rproc, size_t size)
+{
+	const struct amp_io io = {
+		.ops = rproc->cfg.io_ops, .ctx = rproc->cfg.io_ctx, .order = rproc->cfg.order};
+
+	amp_io_write(&io, rproc->loaded, rproc->cached, size);
+}
+
 /* Where the image put the table: the section's address in the remote's memory. */
 static int copy_table(struct amp_rproc *rproc, char *why)
 {
@@ -397,7 +409,7 @@ static int copy_table(struct amp_rproc *rproc, char *why)
 			  (unsigned long long)rproc->table_da);
 		return -AMP_EINVAL;
 	}
-	memcpy((void *)rproc->loaded, rproc->cached, rproc->table_size);
+	table_store(rproc, rproc->table_size);
 	return 0;
 }
 
@@ -485,7 +497,7 @@ int rproc_attach_resources(struct amp_rproc *rproc, char *why)
 		goto fail;
 	/* Used in place: the running remote reads this very copy. */
 	rproc->loaded = table;
-	memcpy((void *)rproc->loaded, rproc->cached, size);
+	table_store(rproc, size);
 	return 0;
 fail:
 	rproc_unload(rproc);

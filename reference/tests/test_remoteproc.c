@@ -606,7 +606,8 @@ static void test_boot_sample_shutdown(void)
 /* Counts what the store hooks saw (test_store_hooks). */
 struct store_log {
 	unsigned long writes, barriers;
-	bool driver_ok; /* the status byte's DRIVER_OK store went through the hooks */
+	bool driver_ok;    /* the status byte's DRIVER_OK store went through the hooks */
+	bool table_copied; /* so did the loaded table's copy (a store over the status byte) */
 	const volatile uint8_t *status;
 };
 
@@ -615,6 +616,9 @@ static void log_write(void *ctx, volatile void *dst, const void *src, size_t len
 	struct store_log *l = ctx;
 
 	l->writes++;
+	if ((const volatile uint8_t *)dst < l->status &&
+	    (const volatile uint8_t *)dst + len > l->status)
+		l->table_copied = true;
 	if (dst == (volatile void *)l->status && len == 1 &&
 	    (*(const uint8_t *)src & AMP_VIRTIO_STATUS_DRIVER_OK))
 		l->driver_ok = true;
@@ -656,6 +660,7 @@ static void test_store_hooks(void)
 	}
 	REQUIRE(amp_rproc_create(&reg, &cfg, &rp) == 0);
 	REQUIRE(amp_rproc_boot(rp, NULL) == 0);
+	CHECK(log.table_copied);
 	CHECK(log.driver_ok);
 	pump(rp);
 	CHECK_EQ(sample.replies, REPLIES);

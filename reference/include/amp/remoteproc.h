@@ -136,7 +136,9 @@ struct amp_rproc_ops {
  * @io_ops: store and barrier hooks for the rpmsg links' shared-memory accesses (rings, buffers,
  *	the device block's status and features): what a wire-level trace records. Only the hooked
  *	build (``ampref_host_hooked``) honours them; the plain build refuses them. NULL: plain
- *	stores. Loading the image and the table is not hooked: it happens before the remote runs.
+ *	stores. The resource table's copy into the remote's memory goes through them too (a
+ *	trace holds the device blocks and ring addresses the host wrote); the image's segments
+ *	do not.
  * @io_ctx: passed to @io_ops
  */
 struct amp_rproc_config {
