@@ -88,6 +88,29 @@ bool trace_recorder::open(const std::string &path, enum amptrace_format format, 
 			return false;
 		}
 	}
+	/* Where each core sees each region: the addresses it writes into shared memory. */
+	region = 0;
+	for (unsigned m = 0; m < board_.num_memories; m++) {
+		const ampsim_board_memory &d = board_.memories[m];
+
+		for (unsigned v = 0; v < d.num_views && d.has_host; v++)
+			if (amptrace_define_view(&writer_, region, 1 + d.views[v].core,
+						 d.views[v].base)) {
+				why = path + ": " + writer_.error;
+				return false;
+			}
+		region += d.has_host;
+	}
+	for (unsigned m = 0; m < board_.num_mailboxes; m++) {
+		const ampsim_board_mailbox &d = board_.mailboxes[m];
+
+		for (unsigned v = 0; v < d.num_views && mailbox_region_[m] >= 0; v++)
+			if (amptrace_define_view(&writer_, mailbox_region_[m], 1 + d.views[v].core,
+						 d.views[v].base)) {
+				why = path + ": " + writer_.error;
+				return false;
+			}
+	}
 	return true;
 }
 

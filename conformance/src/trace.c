@@ -119,6 +119,38 @@ int trace_define_region(struct amptrace_table *t, unsigned int id, const char *n
 	return 0;
 }
 
+int trace_define_view(struct amptrace_table *t, unsigned int region, unsigned int initiator,
+		      uint64_t base, char *err)
+{
+	uint64_t ignored;
+
+	if (region >= AMPTRACE_MAX_IDS || !t->region[region].defined)
+		return trace_fail(err, "a view of region %u, which is not defined", region);
+	if (initiator >= AMPTRACE_MAX_IDS || !t->initiator[initiator].defined)
+		return trace_fail(err, "a view for initiator %u, which is not defined", initiator);
+	if (amptrace_view_base(t, region, initiator, &ignored))
+		return trace_fail(err, "initiator '%s' has a view of region '%s' already",
+				  t->initiator[initiator].name, t->region[region].name);
+	if (base + t->region[region].size - 1 < base)
+		return trace_fail(err, "the view of region '%s' at 0x%llx wraps",
+				  t->region[region].name, (unsigned long long)base);
+	if (t->nviews == AMPTRACE_MAX_VIEWS)
+		return trace_fail(err, "more than %d views", AMPTRACE_MAX_VIEWS);
+	t->view[t->nviews++] = (struct amptrace_view){(uint16_t)region, (uint16_t)initiator, base};
+	return 0;
+}
+
+bool amptrace_view_base(const struct amptrace_table *t, unsigned int region, unsigned int initiator,
+			uint64_t *base)
+{
+	for (unsigned int i = 0; i < t->nviews; i++)
+		if (t->view[i].region == region && t->view[i].initiator == initiator) {
+			*base = t->view[i].base;
+			return true;
+		}
+	return false;
+}
+
 int trace_check_event(const struct amptrace_table *t, const struct amptrace_event *ev,
 		      uint64_t last_time, char *err)
 {
@@ -208,6 +240,15 @@ int amptrace_define_region(struct amptrace_writer *w, unsigned int id, const cha
 							 : text_write_region(w, id));
 }
 
+int amptrace_define_view(struct amptrace_writer *w, unsigned int region, unsigned int initiator,
+			 uint64_t base)
+{
+	if (writer_usable(w) || trace_define_view(&w->table, region, initiator, base, w->error))
+		return -1;
+	return writer_io(w, w->format == AMPTRACE_BINARY ? bin_write_view(w, w->table.nviews - 1)
+							 : text_write_view(w, w->table.nviews - 1));
+}
+
 int amptrace_write(struct amptrace_writer *w, const struct amptrace_event *ev)
 {
 	if (writer_usable(w) || trace_check_event(&w->table, ev, w->last_time, w->error))
@@ -285,9 +326,14 @@ int amptrace_copy_definitions(const struct amptrace_reader *r, struct amptrace_w
 {
 	for (unsigned int k = 0; k < r->nfresh; k++) {
 		unsigned int id = r->fresh[k] & (AMPTRACE_MAX_IDS - 1);
+
 		int rc;
 
-		if (r->fresh[k] & FRESH_REGION)
+		if (r->fresh[k] & FRESH_VIEW) {
+			const struct amptrace_view *v = &r->table.view[r->fresh[k] & ~FRESH_VIEW];
+
+			rc = amptrace_define_view(w, v->region, v->initiator, v->base);
+		} else if (r->fresh[k] & FRESH_REGION)
 			rc = amptrace_define_region(w, id, r->table.region[id].name,
 						    r->table.region[id].base,
 						    r->table.region[id].size);

@@ -85,6 +85,17 @@ int bin_write_region(struct amptrace_writer *w, unsigned int id)
 	return put_record(w, BIN_REGION, p, sizeof(p), g->name, n);
 }
 
+int bin_write_view(struct amptrace_writer *w, unsigned int index)
+{
+	const struct amptrace_view *v = &w->table.view[index];
+	uint8_t p[BIN_VIEW_SIZE] = {0};
+
+	put16(p, v->region);
+	put16(p + 2, v->initiator);
+	put64(p + 8, v->base);
+	return put_record(w, BIN_VIEW, p, sizeof(p), NULL, 0);
+}
+
 int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev)
 {
 	uint8_t p[BIN_STORE_SIZE] = {0};
@@ -123,6 +134,8 @@ static uint32_t fixed_size(unsigned int type)
 		return BIN_INITIATOR_SIZE;
 	case BIN_REGION:
 		return BIN_REGION_SIZE;
+	case BIN_VIEW:
+		return BIN_VIEW_SIZE;
 	case AMPTRACE_STORE:
 		return BIN_STORE_SIZE;
 	case AMPTRACE_BARRIER:
@@ -174,6 +187,13 @@ static int decode(struct amptrace_reader *r, unsigned int type, uint32_t len,
 					get64(p + 4), get64(p + 12), err))
 			return -1;
 		trace_note_fresh(r, get16(p) | FRESH_REGION);
+		return 1;
+	case BIN_VIEW:
+		if (tail || zeros(p + 4, 4))
+			return trace_fail(err, "malformed view record");
+		if (trace_define_view(&r->table, get16(p), get16(p + 2), get64(p + 8), err))
+			return -1;
+		trace_note_fresh(r, (r->table.nviews - 1) | FRESH_VIEW);
 		return 1;
 	}
 	ev->kind = (enum amptrace_kind)type;

@@ -13,9 +13,11 @@
 #define BIN_RECORD_HEADER 8u
 #define BIN_INITIATOR     0x80u
 #define BIN_REGION        0x81u
+#define BIN_VIEW          0x82u
 /* Fixed payload sizes (a store adds its bytes, a definition its name). */
 #define BIN_INITIATOR_SIZE 4u
 #define BIN_REGION_SIZE    20u
+#define BIN_VIEW_SIZE      16u
 #define BIN_STORE_SIZE     24u
 #define BIN_BARRIER_SIZE   12u
 #define BIN_MBOX_SIZE      20u
@@ -29,23 +31,28 @@ int trace_define_initiator(struct amptrace_table *t, unsigned int id, unsigned i
 			   const char *name, size_t len, char *err);
 int trace_define_region(struct amptrace_table *t, unsigned int id, const char *name, size_t len,
 			uint64_t base, uint64_t size, char *err);
+int trace_define_view(struct amptrace_table *t, unsigned int region, unsigned int initiator,
+		      uint64_t base, char *err);
 int trace_check_event(const struct amptrace_table *t, const struct amptrace_event *ev,
 		      uint64_t last_time, char *err);
 
 /* A reader took in definition @id (| FRESH_REGION for a region). */
 #define FRESH_REGION 0x100u
+#define FRESH_VIEW   0x400u
 void trace_note_fresh(struct amptrace_reader *r, unsigned int id);
 
 /* The encodings. */
 int bin_write_header(struct amptrace_writer *w);
 int bin_write_initiator(struct amptrace_writer *w, unsigned int id);
 int bin_write_region(struct amptrace_writer *w, unsigned int id);
+int bin_write_view(struct amptrace_writer *w, unsigned int index);
 int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
 int bin_read(struct amptrace_reader *r, struct amptrace_event *ev);
 
 int text_write_header(struct amptrace_writer *w);
 int text_write_initiator(struct amptrace_writer *w, unsigned int id);
 int text_write_region(struct amptrace_writer *w, unsigned int id);
+int text_write_view(struct amptrace_writer *w, unsigned int index);
 int text_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
 int text_read(struct amptrace_reader *r, struct amptrace_event *ev);
 

@@ -40,6 +40,16 @@ int text_write_region(struct amptrace_writer *w, unsigned int id)
 		       : 0;
 }
 
+int text_write_view(struct amptrace_writer *w, unsigned int index)
+{
+	const struct amptrace_view *v = &w->table.view[index];
+
+	return fprintf(w->out, "view %s %s 0x%" PRIx64 "\n", w->table.region[v->region].name,
+		       w->table.initiator[v->initiator].name, v->base) < 0
+		       ? -1
+		       : 0;
+}
+
 int text_write_event(struct amptrace_writer *w, const struct amptrace_event *ev)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -203,6 +213,19 @@ static int parse_definition(struct amptrace_reader *r, char **f, int n, char *er
 		trace_note_fresh(r, (unsigned int)id);
 		return 0;
 	}
+	if (!strcmp(f[0], "view")) {
+		uint16_t region = 0, initiator = 0;
+
+		if (n != 4)
+			return trace_fail(err, "view REGION INITIATOR BASE: %d fields", n);
+		if (find_region(&r->table, f[1], &region, err) ||
+		    find_initiator(&r->table, f[2], &initiator, err) ||
+		    number(f[3], UINT64_MAX, &base, "view base", err) ||
+		    trace_define_view(&r->table, region, initiator, base, err))
+			return -1;
+		trace_note_fresh(r, (r->table.nviews - 1) | FRESH_VIEW);
+		return 0;
+	}
 	if (n != 5)
 		return trace_fail(err, "region ID NAME BASE SIZE: %d fields", n);
 	if (number(f[1], AMPTRACE_MAX_IDS - 1, &id, "region id", err) ||
@@ -319,7 +342,8 @@ int text_read(struct amptrace_reader *r, struct amptrace_event *ev)
 		if (n < 0)
 			return trace_fail(r->error, "line %llu: %s", (unsigned long long)r->offset,
 					  why);
-		if (!strcmp(f[0], "initiator") || !strcmp(f[0], "region")) {
+		if (!strcmp(f[0], "initiator") || !strcmp(f[0], "region") ||
+		    !strcmp(f[0], "view")) {
 			if (parse_definition(r, f, n, why))
 				return trace_fail(r->error, "line %llu: %s",
 						  (unsigned long long)r->offset, why);

@@ -49,6 +49,9 @@ static void define_board(struct amptrace_writer *w)
 	for (unsigned int i = 0; i < ARRAY_SIZE(regions); i++)
 		REQUIRE(amptrace_define_region(w, 10 + i, regions[i].name, regions[i].base,
 					       regions[i].size) == 0);
+	/* ipu-c0 sees its pool at 0x30000000 and the peer block at 0x38000000. */
+	REQUIRE(amptrace_define_view(w, 10, 7, 0x30000000u) == 0);
+	REQUIRE(amptrace_define_view(w, 11, 7, 0x38000000u) == 0);
 }
 
 /* Event @i of the synthetic trace (seeded); its store bytes in @buf. */
@@ -188,6 +191,14 @@ static void test_read_back(void)
 		CHECK(!r.failed);
 		CHECK(!strcmp(r.table.initiator[7].name, "ipu-c0"));
 		CHECK(!strcmp(r.table.initiator[9].name, "late")); /* taken in at the end */
+		{
+			uint64_t base = 0;
+
+			CHECK_EQ(r.table.nviews, 2u);
+			CHECK(amptrace_view_base(&r.table, 11, 7, &base));
+			CHECK_EQ(base, 0x38000000u);
+			CHECK(!amptrace_view_base(&r.table, 12, 7, &base));
+		}
 		CHECK_EQ(r.nfresh, 1);
 		CHECK_EQ(r.table.region[11].base, 0x9e300000u);
 		fclose(f);
@@ -335,6 +346,12 @@ static void test_writer_refuses(void)
 	CHECK_EQ(amptrace_define_region(&w, 3, "wraps", UINT64_MAX, 2), -1);
 	CHECK(strstr(w.error, "empty or wrapping"));
 	CHECK_EQ(amptrace_define_initiator(&w, 300, AMPTRACE_CORE, "x"), -1);
+	CHECK_EQ(amptrace_define_view(&w, 10, 7, 0x40000000u), -1);
+	CHECK(strstr(w.error, "initiator 'ipu-c0' has a view of region 'ipu0-shared' already"));
+	CHECK_EQ(amptrace_define_view(&w, 99, 7, 0), -1);
+	CHECK(strstr(w.error, "a view of region 99, which is not defined"));
+	CHECK_EQ(amptrace_define_view(&w, 12, 0, UINT64_MAX - 10), -1);
+	CHECK(strstr(w.error, "wraps"));
 	REQUIRE(amptrace_write(&w, &ev) == 0);
 	ev.time_ps = 99;
 	CHECK_EQ(amptrace_write(&w, &ev), -1);
@@ -382,6 +399,11 @@ static void test_text_errors(void)
 		{"ampsim-trace 1\ninitiator 0 host a\ninitiator 0 core b\n",
 		 "line 3: initiator 0 is defined twice"},
 		{"ampsim-trace 1\n-5 barrier x full\n", "line 2: time: '-5' is not a number"},
+		{"ampsim-trace 1\ninitiator 0 host host\nview m host 0x0\n",
+		 "line 3: no region named 'm'"},
+		{"ampsim-trace 1\ninitiator 0 host host\nregion 1 m 0x0 0x1000\nview m host 0x0 "
+		 "9\n",
+		 "line 4: view REGION INITIATOR BASE: 5 fields"},
 	};
 	char error[AMPTRACE_ERROR_SIZE];
 

@@ -248,6 +248,8 @@ def test_trace_capture_changes_nothing_and_is_deterministic(tmp_path):
     assert lines[0] == "ampsim-trace 1"
     assert "initiator 0 host host" in lines and "initiator 1 core ipu-c0" in lines
     assert "region 2 ipu0-shared 0x9e000000 0x100000" in lines
+    assert "view ipu0-shared ipu-c0 0x30000000" in lines  # where the core's addresses point
+    assert "view mbox2 ipu-c0 0xaa0f5000" in lines
     events = [l.split() for l in lines if l[0].isdigit()]
     kinds = {(e[1], e[2]) for e in events}
     for core in ("ipu-c0", "ipu-c1", "dsp"):

@@ -49,7 +49,7 @@ def test_convert_both_ways_byte_for_byte(tmp_path):
     assert piped == canonical(KICK)
 
 
-@pytest.mark.parametrize("cut", [0, 9, 16, 20, 40, 658])
+@pytest.mark.parametrize("cut", [0, 9, 16, 20, 40, 706])
 def test_corrupt_binary_is_an_error_with_its_position(tmp_path, cut):
     bad = tmp_path / "cut.bin"
     bad.write_bytes(KICK_BIN.read_bytes()[:cut])

@@ -34,6 +34,8 @@ extern "C" {
 #define AMPTRACE_MAX_STORE 65536u
 /* Names: 1..31 characters of [A-Za-z0-9_.-]. */
 #define AMPTRACE_NAME_SIZE 32
+/* Views: where a core sees a region (one per region and initiator; a board has a few dozen). */
+#define AMPTRACE_MAX_VIEWS 1024
 /* A reader's or writer's message about what went wrong. */
 #define AMPTRACE_ERROR_SIZE 192
 
@@ -113,13 +115,31 @@ struct amptrace_region {
 };
 
 /**
+ * struct amptrace_view - where an initiator sees a region (its device address for the region's
+ *	first byte); stores are traced at the region's address, but what a core writes into shared
+ *	memory - ring addresses in a device block, buffer addresses in descriptors - are its own
+ * @region: region id
+ * @initiator: initiator id
+ * @base: the address of the region's first byte in the initiator's view
+ */
+struct amptrace_view {
+	uint16_t region;
+	uint16_t initiator;
+	uint64_t base;
+};
+
+/**
  * struct amptrace_table - the definitions a stream has made so far
  * @initiator: by id
  * @region: by id
+ * @view: in definition order
+ * @nviews: entries of @view
  */
 struct amptrace_table {
 	struct amptrace_initiator initiator[AMPTRACE_MAX_IDS];
 	struct amptrace_region region[AMPTRACE_MAX_IDS];
+	struct amptrace_view view[AMPTRACE_MAX_VIEWS];
+	unsigned int nviews;
 };
 
 /**
@@ -181,8 +201,9 @@ struct amptrace_reader {
 	uint64_t last_time;
 	bool failed;
 	unsigned int prefix; /* text: bytes of the first line already taken by the detection */
-	/* the definitions the last amptrace_read() took in, in order: id | 0x100 for a region */
-	uint16_t fresh[2 * AMPTRACE_MAX_IDS];
+	/* the definitions the last amptrace_read() took in, in order: an initiator id, a region
+	 * id | 0x100, a view index | 0x400 */
+	uint16_t fresh[2 * AMPTRACE_MAX_IDS + AMPTRACE_MAX_VIEWS];
 	unsigned int nfresh;
 	char error[AMPTRACE_ERROR_SIZE];
 	uint8_t record[24 + AMPTRACE_MAX_STORE];
@@ -223,6 +244,31 @@ int amptrace_define_initiator(struct amptrace_writer *w, unsigned int id, unsign
  */
 int amptrace_define_region(struct amptrace_writer *w, unsigned int id, const char *name,
 			   uint64_t base, uint64_t size);
+
+/**
+ * amptrace_define_view() - say where @initiator sees @region
+ * @w: the writer
+ * @region: a defined region
+ * @initiator: a defined initiator, without a view of @region yet
+ * @base: the address of the region's first byte in the initiator's view (the region must not
+ *	wrap there)
+ *
+ * Return: 0, or -1 with the reason in @w->error.
+ */
+int amptrace_define_view(struct amptrace_writer *w, unsigned int region, unsigned int initiator,
+			 uint64_t base);
+
+/**
+ * amptrace_view_base() - where @initiator sees @region
+ * @t: the definitions
+ * @region: region id
+ * @initiator: initiator id
+ * @base: set when there is a view
+ *
+ * Return: true when @initiator has a view of @region.
+ */
+bool amptrace_view_base(const struct amptrace_table *t, unsigned int region, unsigned int initiator,
+			uint64_t *base);
 
 /**
  * amptrace_write() - append one event (checked as a reader checks it)
