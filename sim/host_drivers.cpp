@@ -88,12 +88,6 @@ service_drivers::driver &service_drivers::of(struct amp_rpmsg_channel *ch)
 	return *reinterpret_cast<driver *>(amp_rpmsg_channel_driver(ch));
 }
 
-std::string service_drivers::tag(const driver &d, struct amp_rpmsg_channel *ch) const
-{
-	/* Linux prints the driver and the device ("rpmsg_client_sample virtio0.NAME.-1.1024"). */
-	return std::string(d.name) + " " + namer_(amp_rpmsg_channel_link(ch));
-}
-
 service_drivers::dialogue &service_drivers::session(const driver &d, struct amp_rpmsg_channel *ch)
 {
 	std::string remote = namer_(amp_rpmsg_channel_link(ch));
@@ -105,6 +99,7 @@ service_drivers::dialogue &service_drivers::session(const driver &d, struct amp_
 
 		s.remote = remote;
 		s.service = d.name;
+		s.tag = std::string(d.name) + " " + remote;
 		it = dialogues_.emplace(key, std::move(s)).first;
 	}
 	return it->second;
@@ -185,7 +180,7 @@ int service_drivers::send_next(const driver &d, dialogue &s, struct amp_rpmsg_ch
 			prefix = std::string(d.name) + ": ";
 		if (opts_.payload_size && opts_.payload_size + prefix.size() > capacity) {
 			finish(s, false, "%s: payload size %u does not fit a %u-byte buffer",
-			       tag(d, ch).c_str(), opts_.payload_size, capacity);
+			       s.tag.c_str(), opts_.payload_size, capacity);
 			return -AMP_EMSGSIZE;
 		}
 		msg = checker_payload(s, capacity - static_cast<uint32_t>(prefix.size()));
@@ -195,7 +190,7 @@ int service_drivers::send_next(const driver &d, dialogue &s, struct amp_rpmsg_ch
 	}
 	err = amp_rpmsg_send(ept, msg.data(), msg.size());
 	if (err) {
-		finish(s, false, "%s: send failed: %s", tag(d, ch).c_str(), amp_strerror(err));
+		finish(s, false, "%s: send failed: %s", s.tag.c_str(), amp_strerror(err));
 		return err;
 	}
 	sent_++;
@@ -209,10 +204,10 @@ int service_drivers::probe(struct amp_rpmsg_channel *ch)
 	dialogue &s = self.session(d, ch);
 	struct amp_rpmsg_endpoint *ept = amp_rpmsg_channel_endpoint(ch);
 
+	ch->priv = &s;
 	s.probes++;
-	self.log_.print(log_level::info, "host", "%s: new channel: 0x%x -> 0x%x!",
-			self.tag(d, ch).c_str(), amp_rpmsg_endpoint_addr(ept),
-			amp_rpmsg_endpoint_dst(ept));
+	self.log_.print(log_level::info, "host", "%s: new channel: 0x%x -> 0x%x!", s.tag.c_str(),
+			amp_rpmsg_endpoint_addr(ept), amp_rpmsg_endpoint_dst(ept));
 	if (s.state == phase::crash_requested) {
 		/* Back after the crash it was asked for: the second round. */
 		s.state = phase::running;
@@ -234,50 +229,48 @@ void service_drivers::remove(struct amp_rpmsg_channel *ch)
 {
 	driver &d = of(ch);
 	service_drivers &self = *d.owner;
-	dialogue &s = self.session(d, ch);
+	dialogue &s = of_channel(ch);
 
 	if (d.kind == kind::client_sample)
 		self.log_.print(log_level::info, "host",
-				"%s: rpmsg sample client driver is removed",
-				self.tag(d, ch).c_str());
+				"%s: rpmsg sample client driver is removed", s.tag.c_str());
 	else
-		self.log_.print(log_level::info, "host", "%s: channel removed",
-				self.tag(d, ch).c_str());
+		self.log_.print(log_level::info, "host", "%s: channel removed", s.tag.c_str());
 	if (s.state == phase::running)
-		self.finish(s, false, "%s: channel went away after %u of %u answers",
-			    self.tag(d, ch).c_str(), s.answers, self.opts_.messages);
+		self.finish(s, false, "%s: channel went away after %u of %u answers", s.tag.c_str(),
+			    s.answers, self.opts_.messages);
 }
 
 int service_drivers::callback(struct amp_rpmsg_channel *ch, void *data, size_t len, uint32_t src)
 {
 	driver &d = of(ch);
 	service_drivers &self = *d.owner;
-	std::vector<uint8_t> copy(len);
 
 	/* The buffer is shared memory the remote may still write: look at one copy only. */
-	amp_io_read(copy.data(), data, len);
-	self.answer(d, self.session(d, ch), ch, copy.data(), len, src);
+	self.rx_copy_.resize(len);
+	amp_io_read(self.rx_copy_.data(), data, len);
+	self.answer(d, of_channel(ch), ch, self.rx_copy_.data(), len, src);
 	return 0;
 }
 
 void service_drivers::answer(const driver &d, dialogue &s, struct amp_rpmsg_channel *ch,
 			     const uint8_t *data, size_t len, uint32_t src)
 {
-	std::string who = tag(d, ch);
+	const char *who = s.tag.c_str();
 
 	received_++;
 	if (s.state != phase::running) {
 		log_.print(log_level::warn, "host", "%s: unexpected message from 0x%x (%zu bytes)",
-			   who.c_str(), src, len);
+			   who, src, len);
 		return;
 	}
 	s.answers++;
 	if (d.kind == kind::client_sample)
-		log_.print(log_level::info, "host", "%s: incoming msg %u (src: 0x%x)", who.c_str(),
+		log_.print(log_level::info, "host", "%s: incoming msg %u (src: 0x%x)", who,
 			   s.answers, src);
 	if (len != s.expect.size() || std::memcmp(data, s.expect.data(), len) != 0) {
 		finish(s, false, "%s: answer %u is not what was sent (%zu bytes, expected %zu)",
-		       who.c_str(), s.answers, len, s.expect.size());
+		       who, s.answers, len, s.expect.size());
 		return;
 	}
 	if (s.answers < opts_.messages) {
@@ -285,21 +278,21 @@ void service_drivers::answer(const driver &d, dialogue &s, struct amp_rpmsg_chan
 		return;
 	}
 	if (d.kind == kind::client_sample) {
-		finish(s, true, "%s: goodbye!", who.c_str());
+		finish(s, true, "%s: goodbye!", who);
 	} else if (d.kind == kind::crasher && !opts_.crash.empty() && s.round == 0) {
 		std::string cmd = "crash:" + opts_.crash;
 		int err;
 
-		log_.print(log_level::info, "host", "%s: %u answers checked; sending \"%s\"",
-			   who.c_str(), s.answers, cmd.c_str());
+		log_.print(log_level::info, "host", "%s: %u answers checked; sending \"%s\"", who,
+			   s.answers, cmd.c_str());
 		s.state = phase::crash_requested;
 		err = amp_rpmsg_send(amp_rpmsg_channel_endpoint(ch), cmd.data(), cmd.size());
 		if (err) {
 			s.state = phase::running;
-			finish(s, false, "%s: send failed: %s", who.c_str(), amp_strerror(err));
+			finish(s, false, "%s: send failed: %s", who, amp_strerror(err));
 		}
 	} else {
-		finish(s, true, "%s: %u answers checked%s", who.c_str(), s.answers,
+		finish(s, true, "%s: %u answers checked%s", who, s.answers,
 		       s.round ? " after the recovery" : "");
 	}
 }

@@ -119,6 +119,8 @@ class service_drivers
 	 * struct dialogue - one remote's session with one service
 	 * @remote: the remote's name
 	 * @service: the service's name
+	 * @tag: the driver and the remote, as messages name them (Linux prints the driver and
+	 *	the device: "rpmsg_client_sample virtio0.NAME.-1.1024")
 	 * @phase: where it is
 	 * @probes: how often the channel was probed
 	 * @round: the crasher's round (0 before the crash, 1 after)
@@ -129,7 +131,7 @@ class service_drivers
 	 * @wall_end: when the dialogue completed
 	 */
 	struct dialogue {
-		std::string remote, service;
+		std::string remote, service, tag;
 		phase state = phase::running;
 		unsigned probes = 0, round = 0, answers = 0;
 		uint32_t next = 0;
@@ -143,19 +145,25 @@ class service_drivers
 	static driver &of(struct amp_rpmsg_channel *ch);
 
 	dialogue &session(const driver &d, struct amp_rpmsg_channel *ch);
+	/* The dialogue probe() put on a bound channel (its priv). */
+	static dialogue &of_channel(struct amp_rpmsg_channel *ch)
+	{
+		return *static_cast<dialogue *>(ch->priv);
+	}
 	int send_next(const driver &d, dialogue &s, struct amp_rpmsg_channel *ch);
 	void answer(const driver &d, dialogue &s, struct amp_rpmsg_channel *ch, const uint8_t *data,
 		    size_t len, uint32_t src);
 	void finish(dialogue &s, bool ok, const char *fmt, ...)
 		__attribute__((format(printf, 4, 5)));
 	std::vector<uint8_t> checker_payload(dialogue &s, uint32_t capacity);
-	std::string tag(const driver &d, struct amp_rpmsg_channel *ch) const;
 
 	run_log &log_;
 	dialogue_options opts_;
 	link_namer namer_;
 	std::vector<driver> drivers_;
+	/* By (remote, service); a std::map, so channels can point at their dialogue (priv). */
 	std::map<std::pair<std::string, std::string>, dialogue> dialogues_;
+	std::vector<uint8_t> rx_copy_; /* the message being answered, out of shared memory */
 	uint64_t rng_;
 	unsigned failures_ = 0, completed_ = 0;
 	uint64_t sent_ = 0, received_ = 0;
