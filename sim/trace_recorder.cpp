@@ -50,112 +50,91 @@ trace_recorder::~trace_recorder()
 bool trace_recorder::open(const std::string &path, enum amptrace_format format, std::string &why)
 {
 	unsigned region = 0;
+	bool ok;
 
 	file_ = std::fopen(path.c_str(), "wb");
 	if (!file_) {
 		why = path + ": " + std::strerror(errno);
 		return false;
 	}
-	if (amptrace_writer_open(&writer_, file_, format) ||
-	    amptrace_define_initiator(&writer_, HOST_INITIATOR, AMPTRACE_HOST, board_.host_name)) {
-		why = path + ": " + writer_.error;
-		return false;
-	}
-	for (unsigned i = 0; i < board_.num_cores; i++)
-		if (amptrace_define_initiator(&writer_, 1 + i, AMPTRACE_CORE,
-					      board_.cores[i].name)) {
-			why = path + ": " + writer_.error;
-			return false;
-		}
-	for (unsigned m = 0; m < board_.num_memories; m++) {
+	ok = !amptrace_writer_open(&writer_, file_, format) &&
+	     !amptrace_define_initiator(&writer_, HOST_INITIATOR, AMPTRACE_HOST, board_.host_name);
+	for (unsigned i = 0; ok && i < board_.num_cores; i++)
+		ok = !amptrace_define_initiator(&writer_, 1 + i, AMPTRACE_CORE,
+						board_.cores[i].name);
+	/* Regions: the memories, then the mailboxes the host reaches, in board order. */
+	for (unsigned m = 0; ok && m < board_.num_memories; m++) {
 		const ampsim_board_memory &d = board_.memories[m];
 
-		if (!d.has_host)
-			continue;
-		if (amptrace_define_region(&writer_, region, d.name, d.host_base, d.size)) {
-			why = path + ": " + writer_.error;
-			return false;
-		}
-		memories_.push_back({nullptr, d.size, d.host_base, region++});
+		memory_region_.push_back(d.has_host ? static_cast<int>(region) : -1);
+		if (d.has_host)
+			ok = !amptrace_define_region(&writer_, region++, d.name, d.host_base,
+						     d.size);
 	}
-	for (unsigned m = 0; m < board_.num_mailboxes; m++) {
+	for (unsigned m = 0; ok && m < board_.num_mailboxes; m++) {
 		const ampsim_board_mailbox &d = board_.mailboxes[m];
 
 		mailbox_region_.push_back(d.has_host ? static_cast<int>(region) : -1);
-		if (d.has_host && amptrace_define_region(&writer_, region++, d.name, d.host_base,
-							 AMPSIM_BOARD_PAGE_SIZE)) {
-			why = path + ": " + writer_.error;
-			return false;
-		}
+		if (d.has_host)
+			ok = !amptrace_define_region(&writer_, region++, d.name, d.host_base,
+						     AMPSIM_BOARD_PAGE_SIZE);
 	}
 	/* Where each core sees each region: the addresses it writes into shared memory. */
-	region = 0;
-	for (unsigned m = 0; m < board_.num_memories; m++) {
-		const ampsim_board_memory &d = board_.memories[m];
-
-		for (unsigned v = 0; v < d.num_views && d.has_host; v++)
-			if (amptrace_define_view(&writer_, region, 1 + d.views[v].core,
-						 d.views[v].base)) {
-				why = path + ": " + writer_.error;
-				return false;
-			}
-		region += d.has_host;
-	}
-	for (unsigned m = 0; m < board_.num_mailboxes; m++) {
-		const ampsim_board_mailbox &d = board_.mailboxes[m];
-
-		for (unsigned v = 0; v < d.num_views && mailbox_region_[m] >= 0; v++)
-			if (amptrace_define_view(&writer_, mailbox_region_[m], 1 + d.views[v].core,
-						 d.views[v].base)) {
-				why = path + ": " + writer_.error;
-				return false;
-			}
-	}
-	return true;
+	for (unsigned m = 0; ok && m < board_.num_memories; m++)
+		for (unsigned v = 0;
+		     ok && v < board_.memories[m].num_views && memory_region_[m] >= 0; v++)
+			ok = !amptrace_define_view(&writer_, memory_region_[m],
+						   1 + board_.memories[m].views[v].core,
+						   board_.memories[m].views[v].base);
+	for (unsigned m = 0; ok && m < board_.num_mailboxes; m++)
+		for (unsigned v = 0;
+		     ok && v < board_.mailboxes[m].num_views && mailbox_region_[m] >= 0; v++)
+			ok = !amptrace_define_view(&writer_, mailbox_region_[m],
+						   1 + board_.mailboxes[m].views[v].core,
+						   board_.mailboxes[m].views[v].base);
+	if (!ok)
+		why = path + ": " + writer_.error;
+	return ok;
 }
 
 void trace_recorder::attach(platform &p)
 {
-	unsigned k = 0;
-
 	for (unsigned m = 0; m < board_.num_memories; m++)
-		if (board_.memories[m].has_host)
-			memories_[k++].data = p.ram(m).data();
+		if (memory_region_[m] >= 0)
+			memories_.push_back({p.ram(m).data(), board_.memories[m].size,
+					     board_.memories[m].host_base,
+					     static_cast<unsigned>(memory_region_[m])});
 	for (unsigned i = 0; i < board_.num_cores; i++) {
 		cortex_m &cpu = *p.core(i).cpu;
 		const unsigned initiator = 1 + i;
+		std::vector<core_window> shared;
 
 		core_names_.push_back(std::string(cpu.name()) + ".");
 		for (unsigned m = 0; m < board_.num_memories; m++) {
 			const ampsim_board_memory &d = board_.memories[m];
 
 			for (unsigned v = 0; v < d.num_views && shared_memory(d); v++)
-				if (d.views[v].core == static_cast<int>(i))
+				if (d.views[v].core == static_cast<int>(i)) {
+					shared.push_back(
+						{d.views[v].base, d.size, d.host_base,
+						 static_cast<unsigned>(memory_region_[m])});
 					cpu.observe_stores(d.views[v].base, d.size);
+				}
 		}
 		cpu.on_barrier = [this, initiator](unsigned kind) { barrier(initiator, kind); };
-		cpu.on_store = [this, i, initiator](uint64_t addr, unsigned size, uint64_t value) {
+		/* The core's view address back to the host's: only the observed windows store. */
+		cpu.on_store = [this, initiator, shared](uint64_t addr, unsigned size,
+							 uint64_t value) {
 			uint8_t bytes[8];
 
-			/* The core's view address, back to the host's: the one memory view holds
-			 * it. */
-			for (unsigned m = 0, region = 0; m < board_.num_memories; m++) {
-				const ampsim_board_memory &d = board_.memories[m];
-
-				for (unsigned v = 0; v < d.num_views; v++) {
-					const ampsim_board_view &w = d.views[v];
-
-					if (w.core == static_cast<int>(i) && addr >= w.base &&
-					    addr - w.base < d.size) {
-						for (unsigned b = 0; b < size && b < 8; b++)
-							bytes[b] = static_cast<uint8_t>(value >>
-											(8 * b));
-						store(initiator, d.host_base + (addr - w.base),
-						      region, bytes, size < 8 ? size : 8);
-						return;
-					}
-				}
-				region += d.has_host;
+			for (const core_window &w : shared) {
+				if (addr < w.base || addr - w.base >= w.size)
+					continue;
+				for (unsigned b = 0; b < size && b < 8; b++)
+					bytes[b] = static_cast<uint8_t>(value >> (8 * b));
+				store(initiator, w.host_base + (addr - w.base), w.region, bytes,
+				      size < 8 ? size : 8);
+				return;
 			}
 		};
 	}

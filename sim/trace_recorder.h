@@ -71,9 +71,15 @@ class trace_recorder
 	}
 
       private:
+	/* A memory the host reaches: where its bytes are, its host address, its region. */
 	struct memory_range {
 		const uint8_t *data;
 		uint64_t size, host_base;
+		unsigned region;
+	};
+	/* A shared memory in one core's view. */
+	struct core_window {
+		uint64_t base, size, host_base;
 		unsigned region;
 	};
 
@@ -92,7 +98,7 @@ class trace_recorder
 	struct amptrace_writer writer_ = {};
 	bool failed_ = false;
 	std::vector<memory_range> memories_;
-	std::vector<int> mailbox_region_;
+	std::vector<int> memory_region_, mailbox_region_; /* region id by board index, -1: none */
 	std::vector<std::string> core_names_;
 };
 
