@@ -5,8 +5,9 @@
  */
 #include "uart.h"
 
-#include <cstring>
 #include <sstream>
+
+#include "register_access.h"
 
 namespace ampsim
 {
@@ -187,21 +188,18 @@ bool uart::write(uint32_t off, uint32_t v)
 
 bool uart::access_ok(const tlm::tlm_generic_payload &tx)
 {
-	uint64_t addr = tx.get_address();
 	unsigned int len = tx.get_data_length();
 
-	if (tx.get_byte_enable_ptr() || tx.get_streaming_width() != len)
-		return false;
-	if (addr == DR)
-		return len == 1 || len == 2 || len == 4;
-	return len == 4 && !(addr & 3) && addr < size();
+	/* DR also takes bytes and halfwords: the transmit data is its low byte. */
+	if (tx.get_address() == DR)
+		return (len == 1 || len == 2 || len == 4) && !tx.get_byte_enable_ptr() &&
+		       tx.get_streaming_width() == len;
+	return word_access(tx, size());
 }
 
 void uart::b_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay)
 {
 	uint64_t addr = tx.get_address();
-	unsigned int len = tx.get_data_length();
-	uint32_t value = 0;
 	bool ok;
 
 	(void)delay;
@@ -212,20 +210,10 @@ void uart::b_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay)
 		tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;
 	}
-	/*
-	 * The data is in host byte order and the host is little-endian, like the guest: a narrow
-	 * access is the low @len bytes of the register.
-	 */
-	if (tx.is_read()) {
-		ok = read(static_cast<uint32_t>(addr), value, false);
-		if (ok)
-			std::memcpy(tx.get_data_ptr(), &value, len);
-	} else if (tx.is_write()) {
-		std::memcpy(&value, tx.get_data_ptr(), len);
-		ok = write(static_cast<uint32_t>(addr), value);
-	} else {
-		ok = true; /* TLM_IGNORE_COMMAND */
-	}
+	ok = register_access(
+		tx, tx.get_data_length(),
+		[this](uint32_t off, uint32_t &v) { return read(off, v, false); },
+		[this](uint32_t off, uint32_t v) { return write(off, v); });
 	if (!ok)
 		guest_error("access to an offset with no register", addr);
 	tx.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -233,16 +221,10 @@ void uart::b_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay)
 
 unsigned int uart::transport_dbg(tlm::tlm_generic_payload &tx)
 {
-	uint64_t addr = tx.get_address();
-	uint32_t value = 0;
-
 	/* Debug reads have no side effect (nothing to pop); debug writes would transmit: refused.
 	 */
-	if (!tx.is_read() || tx.get_data_length() != 4 || (addr & 3) || addr >= size() ||
-	    !read(static_cast<uint32_t>(addr), value, true))
-		return 0;
-	std::memcpy(tx.get_data_ptr(), &value, 4);
-	return 4;
+	return debug_read_word(tx, size(),
+			       [this](uint32_t off, uint32_t &v) { return read(off, v, true); });
 }
 
 } // namespace ampsim

@@ -8,9 +8,10 @@
  */
 #include "watchdog.h"
 
-#include <cstring>
 #include <limits>
 #include <sstream>
+
+#include "register_access.h"
 
 namespace ampsim
 {
@@ -262,52 +263,40 @@ bool watchdog::write(uint32_t off, uint32_t v)
 
 void watchdog::b_transport(tlm::tlm_generic_payload &tx, sc_time &delay)
 {
-	uint64_t addr = tx.get_address();
-	uint32_t value = 0;
+	uint32_t addr = static_cast<uint32_t>(tx.get_address());
 	bool ok;
 
-	if (tx.get_data_length() != 4 || (addr & 3) || addr >= size() ||
-	    tx.get_streaming_width() != 4 || tx.get_byte_enable_ptr()) {
-		guest_error("access that is not one aligned 32-bit word inside the block",
-			    static_cast<uint32_t>(addr));
+	if (!word_access(tx, size())) {
+		guest_error("access that is not one aligned 32-bit word inside the block", addr);
 		tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;
 	}
 	/* The initiator is `delay` ahead of the kernel: that is when the access happens. */
 	advance(sc_core::sc_time_stamp() + delay);
-	if (tx.is_read()) {
-		ok = read(static_cast<uint32_t>(addr), value, false);
-		if (ok)
-			std::memcpy(tx.get_data_ptr(), &value, 4);
-	} else if (tx.is_write()) {
-		std::memcpy(&value, tx.get_data_ptr(), 4);
-		ok = write(static_cast<uint32_t>(addr), value);
-		queue_levels();
-		wake(delay);
-	} else {
-		ok = true; /* TLM_IGNORE_COMMAND */
-	}
+	ok = register_access(
+		tx, 4, [this](uint32_t off, uint32_t &v) { return read(off, v, false); },
+		[this, &delay](uint32_t off, uint32_t v) {
+			bool written = write(off, v);
+
+			queue_levels();
+			wake(delay);
+			return written;
+		});
 	if (!ok)
-		guest_error("access to an offset with no register", static_cast<uint32_t>(addr));
+		guest_error("access to an offset with no register", addr);
 	tx.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
 unsigned int watchdog::transport_dbg(tlm::tlm_generic_payload &tx)
 {
-	uint64_t addr = tx.get_address();
-	uint32_t value = 0;
-
 	/*
 	 * Debug reads have no side effect; catching up with the kernel's time is none (the state
 	 * at a time does not depend on when it is computed). Debug writes are refused.
 	 */
-	if (!tx.is_read() || tx.get_data_length() != 4 || (addr & 3) || addr >= size())
-		return 0;
-	advance(sc_core::sc_time_stamp());
-	if (!read(static_cast<uint32_t>(addr), value, true))
-		return 0;
-	std::memcpy(tx.get_data_ptr(), &value, 4);
-	return 4;
+	return debug_read_word(tx, size(), [this](uint32_t off, uint32_t &v) {
+		advance(sc_core::sc_time_stamp());
+		return read(off, v, true);
+	});
 }
 
 } // namespace ampsim

@@ -88,11 +88,6 @@ class platform : public sc_core::sc_module
 	{
 		return *mailboxes_[i];
 	}
-	/** Bus accesses no window held, so far (a guest's stray access also faults the core). */
-	unsigned unrouted() const
-	{
-		return bus_.misbehaviour();
-	}
 	/** Guest misbehaviour the models counted (mailboxes, UARTs, watchdogs, memories). */
 	unsigned misbehaviour() const;
 
