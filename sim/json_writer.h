@@ -4,9 +4,10 @@
  *
  * Values are written as they come; the writer only remembers, per open object or array, whether
  * a comma is due. Keys are given for members of objects and NULL for elements of arrays.
- * Strings are byte strings: quote, backslash and control bytes are escaped, and bytes from 0x80
- * up are written as \u0080..\u00ff (each byte as one code point), so the output is valid JSON
- * and ASCII whatever a firmware name holds.
+ * Strings are byte strings: quote, backslash and control bytes are escaped, a well-formed UTF-8
+ * sequence becomes its code point (\\uXXXX, a surrogate pair above U+FFFF), and any other byte
+ * from 0x80 up is written as \\u0080..\\u00ff (the byte as one code point), so the output is
+ * valid JSON and ASCII whatever a firmware name holds.
  */
 #ifndef AMPSIM_JSON_WRITER_H
 #define AMPSIM_JSON_WRITER_H

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ampsim.h"
+#include "check_cmd.h"
 #include "fw_inspect.h"
 #include "run.h"
 #include "trace_cmd.h"
@@ -22,6 +23,8 @@ static const char usage_text[] =
 	"  trace show FILE                 a wire-level trace's definitions and events\n"
 	"  trace convert IN OUT [--to binary|text]\n"
 	"                                  re-encode a trace (binary <-> text)\n"
+	"  check TRACE [--side S] [--profile P] [--json]\n"
+	"                                  judge a trace against the rule catalogue\n"
 	"  firmware inspect [--json] ELF   decode and check a remoteproc firmware image: ELF\n"
 	"                                  header, PT_LOAD segments, the resource table\n"
 	"\n"
@@ -108,6 +111,8 @@ int main(int argc, char **argv)
 		return ampsim_run(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "trace") == 0)
 		return ampsim_trace(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "check") == 0)
+		return ampsim_check(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "firmware") != 0)
 		return usage_error("unknown verb", argv[optind]);
 	if (optind + 1 >= argc || strcmp(argv[optind + 1], "inspect") != 0)

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The checker's frame: the catalogue's accessors, verdict bookkeeping, the shadow of written
+ * shared memory, address translation through the trace's views, and the dispatch of each event
+ * to the link it concerns.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_internal.h"
+
+extern const struct ampcheck_rule ampcheck_rule_table[AMPCHECK_RULES];
+extern const struct ampcheck_deviation ampcheck_deviation_table[AMPCHECK_DEVIATIONS];
+extern const struct ampcheck_profile ampcheck_profile_table[AMPCHECK_PROFILES];
+
+const struct ampcheck_rule *ampcheck_rules(unsigned int *count)
+{
+	*count = AMPCHECK_RULES;
+	return ampcheck_rule_table;
+}
+
+const struct ampcheck_deviation *ampcheck_deviations(unsigned int *count)
+{
+	*count = AMPCHECK_DEVIATIONS;
+	return ampcheck_deviation_table;
+}
+
+const struct ampcheck_profile *ampcheck_profiles(unsigned int *count)
+{
+	*count = AMPCHECK_PROFILES;
+	return ampcheck_profile_table;
+}
+
+const struct ampcheck_profile *ampcheck_profile_find(const char *name)
+{
+	for (unsigned int i = 0; i < AMPCHECK_PROFILES; i++)
+		if (!strcmp(ampcheck_profile_table[i].name, name))
+			return &ampcheck_profile_table[i];
+	return NULL;
+}
+
+uint8_t ck_side_flag(unsigned int side)
+{
+	return side == CK_DRIVER ? AMPCHECK_SIDE_DRIVER : AMPCHECK_SIDE_DEVICE;
+}
+
+/* Is a rule of @side judged under --side? Image rules are the device's. */
+static bool judged(const struct ampcheck *ck, unsigned int side)
+{
+	if (side == AMPCHECK_SIDE_IMAGE)
+		side = AMPCHECK_SIDE_DEVICE;
+	return (side & ck->sides) != 0;
+}
+
+void ck_exercise(struct ampcheck *ck, unsigned int rule)
+{
+	ck->verdict[rule].exercised++;
+}
+
+static void record(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side,
+		   uint64_t seq, uint64_t time, uint16_t initiator, const char *fmt, va_list ap)
+{
+	struct ampcheck_verdict *v = &ck->verdict[rule];
+	uint32_t allows = ck->opt.profile ? ck->opt.profile->allows : 0;
+
+	/* A violation by a side outside --side is not this run's business. */
+	if (!(side & ck->sides))
+		return;
+	if (!v->exercised)
+		v->exercised = 1;
+	v->violations++;
+	if (deviation >= 0 && (allows & (1u << deviation)))
+		v->deviations++;
+	if (v->shown < AMPCHECK_SHOWN) {
+		struct ampcheck_violation *x = &v->first[v->shown++];
+
+		x->seq = seq;
+		x->time_ps = time;
+		x->initiator = initiator;
+		x->side = side;
+		x->deviation = (int8_t)deviation;
+		vsnprintf(x->text, sizeof(x->text), fmt, ap);
+	}
+}
+
+void ck_violate(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side, uint64_t seq,
+		uint64_t time, uint16_t initiator, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ck, rule, deviation, side, seq, time, initiator, fmt, ap);
+	va_end(ap);
+}
+
+void ck_violate_now(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ck, rule, deviation, side, ck->ev->seq, ck->ev->time_ps, ck->ev->initiator, fmt, ap);
+	va_end(ap);
+}
+
+void ck_note(struct ampcheck *ck, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	if (!ck->opt.note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ck->opt.note(ck->opt.note_ctx, ck->ev, text);
+}
+
+int ck_fail(struct ampcheck *ck, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ck->error, sizeof(ck->error), fmt, ap);
+	va_end(ap);
+	ck->failed = true;
+	return -1;
+}
+
+const char *ck_name(const struct ampcheck *ck, uint16_t initiator)
+{
+	if (initiator >= AMPTRACE_MAX_IDS || !ck->table || !ck->table->initiator[initiator].defined)
+		return "?";
+	return ck->table->initiator[initiator].name;
+}
+
+/* ---- shadow memory: 4 KiB pages in an open-addressing table keyed by page number ---------- */
+
+static uint64_t page_hash(uint64_t key)
+{
+	key *= 0x9e3779b97f4a7c15ull;
+	return key >> 32;
+}
+
+static uint8_t *page_find(struct ampcheck *ck, uint64_t page, bool create)
+{
+	uint64_t key = page + 1;
+	unsigned int slots = 2 * CK_MAX_PAGES;
+	unsigned int i = (unsigned int)(page_hash(key) % slots);
+
+	if (key == ck->last_page_key)
+		return ck->last_page;
+	while (ck->pages[i].key) {
+		if (ck->pages[i].key == key) {
+			ck->last_page_key = key;
+			ck->last_page = ck->pages[i].bytes;
+			return ck->pages[i].bytes;
+		}
+		i = (i + 1) % slots;
+	}
+	if (!create)
+		return NULL;
+	if (ck->npages == CK_MAX_PAGES) {
+		ck_fail(ck,
+			"the trace writes more than %u MiB of distinct shared memory (the "
+			"checker's limit)",
+			CK_MAX_PAGES * CK_PAGE_SIZE >> 20);
+		return NULL;
+	}
+	ck->pages[i].bytes = calloc(1, CK_PAGE_SIZE);
+	if (!ck->pages[i].bytes) {
+		ck_fail(ck, "out of memory");
+		return NULL;
+	}
+	ck->pages[i].key = key;
+	ck->npages++;
+	ck->last_page_key = key;
+	ck->last_page = ck->pages[i].bytes;
+	return ck->pages[i].bytes;
+}
+
+static int shadow_write(struct ampcheck *ck, uint64_t addr, const uint8_t *bytes, uint32_t size)
+{
+	while (size) {
+		uint32_t off = (uint32_t)(addr & (CK_PAGE_SIZE - 1));
+		uint32_t n = CK_PAGE_SIZE - off < size ? CK_PAGE_SIZE - off : size;
+		uint8_t *page = page_find(ck, addr >> CK_PAGE_SHIFT, true);
+
+		if (!page)
+			return -1;
+		memcpy(page + off, bytes, n);
+		addr += n;
+		bytes += n;
+		size -= n;
+	}
+	return 0;
+}
+
+/* Bytes never written read as 0 (what a zeroed memory holds). */
+void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size)
+{
+	uint8_t *dst = out;
+
+	while (size) {
+		uint32_t off = (uint32_t)(addr & (CK_PAGE_SIZE - 1));
+		uint32_t n = CK_PAGE_SIZE - off < size ? CK_PAGE_SIZE - off : size;
+		const uint8_t *page = page_find(ck, addr >> CK_PAGE_SHIFT, false);
+
+		if (page)
+			memcpy(dst, page + off, n);
+		else
+			memset(dst, 0, n);
+		addr += n;
+		dst += n;
+		size -= n;
+	}
+}
+
+uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint8_t b[2];
+
+	ck_shadow_read(ck, addr, b, 2);
+	return l->big ? (uint16_t)(b[0] << 8 | b[1]) : (uint16_t)(b[1] << 8 | b[0]);
+}
+
+uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint8_t b[4];
+
+	ck_shadow_read(ck, addr, b, 4);
+	if (l->big)
+		return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+
+uint64_t ck_ld64(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint64_t a = ck_ld32(ck, l, addr), b = ck_ld32(ck, l, addr + 4);
+
+	return l->big ? a << 32 | b : b << 32 | a;
+}
+
+/* ---- address translation ------------------------------------------------------------------ */
+
+/* @addr .. @addr + @len in @initiator's view, as a trace address. */
+static bool view_translate(const struct amptrace_table *t, uint16_t initiator, uint64_t addr,
+			   uint64_t len, uint64_t *out)
+{
+	for (unsigned int i = 0; i < t->nviews; i++) {
+		const struct amptrace_view *v = &t->view[i];
+		const struct amptrace_region *r = &t->region[v->region];
+
+		if (v->initiator != initiator || addr < v->base || addr - v->base > r->size ||
+		    len > r->size - (addr - v->base))
+			continue;
+		*out = r->base + (addr - v->base);
+		return true;
+	}
+	return false;
+}
+
+static bool in_region(const struct amptrace_table *t, uint64_t addr, uint64_t len)
+{
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++) {
+		const struct amptrace_region *r = &t->region[i];
+
+		if (r->defined && addr >= r->base && addr - r->base <= r->size &&
+		    len <= r->size - (addr - r->base))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A device address a driver wrote (a vring's da, a descriptor's addr) as a trace address: the
+ * device's view first (what remoteproc drivers write), then the driver's, then the address
+ * itself when it lies in a region (a host whose view is the trace's address space).
+ */
+bool ck_translate(const struct ampcheck *ck, const struct ck_link *l, uint64_t addr, uint64_t len,
+		  uint64_t *out)
+{
+	const struct amptrace_table *t = ck->table;
+
+	if (!len)
+		len = 1;
+	if (l->initiator[CK_DEVICE] != CK_NONE &&
+	    view_translate(t, l->initiator[CK_DEVICE], addr, len, out))
+		return true;
+	if (l->initiator[CK_DRIVER] != CK_NONE &&
+	    view_translate(t, l->initiator[CK_DRIVER], addr, len, out))
+		return true;
+	if (in_region(t, addr, len)) {
+		*out = addr;
+		return true;
+	}
+	return false;
+}
+
+/* ---- the checker ----------------------------------------------------------------------- */
+
+struct ampcheck *ampcheck_create(const struct ampcheck_options *opt)
+{
+	struct ampcheck *ck = calloc(1, sizeof(*ck));
+
+	if (!ck)
+		return NULL;
+	ck->pages = calloc(2 * CK_MAX_PAGES, sizeof(*ck->pages));
+	if (!ck->pages) {
+		free(ck);
+		return NULL;
+	}
+	ck->opt = *opt;
+	ck->sides = opt->sides ? opt->sides : AMPCHECK_SIDE_BOTH;
+	return ck;
+}
+
+static void link_free(struct ck_link *l)
+{
+	for (unsigned int i = 0; i < 2; i++) {
+		free(l->vr[i].d);
+		free(l->vr[i].returned);
+	}
+	free(l->bufs);
+}
+
+void ampcheck_destroy(struct ampcheck *ck)
+{
+	if (!ck)
+		return;
+	for (unsigned int i = 0; i < ck->nlinks; i++)
+		link_free(&ck->link[i]);
+	for (unsigned int i = 0; i < 2 * CK_MAX_PAGES; i++)
+		free(ck->pages[i].bytes);
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
+		free(ck->fifo[i]);
+	free(ck->pages);
+	free(ck);
+}
+
+const char *ampcheck_error(const struct ampcheck *ck)
+{
+	return ck->error;
+}
+
+unsigned int ampcheck_links(const struct ampcheck *ck)
+{
+	return ck->nlinks;
+}
+
+void ampcheck_link_describe(const struct ampcheck *ck, unsigned int index, char *buf,
+			    unsigned int size)
+{
+	const struct ck_link *l = &ck->link[index];
+	int n;
+
+	n = snprintf(buf, size, "device block 0x%llx (%s), driver %s, device %s, %s-endian",
+		     (unsigned long long)l->block, ck->table->region[l->region].name,
+		     ck_name(ck, l->initiator[CK_DRIVER]), ck_name(ck, l->initiator[CK_DEVICE]),
+		     l->big ? "big" : "little");
+	for (unsigned int i = 0; i < 2 && n > 0 && (unsigned int)n < size; i++) {
+		const struct ck_vring *vr = &l->vr[i];
+
+		if (vr->active)
+			n += snprintf(buf + n, size - (unsigned int)n,
+				      "; vring%u 0x%llx num %u align %u notifyid %u", i,
+				      (unsigned long long)vr->desc, vr->num, vr->align,
+				      vr->notifyid);
+	}
+}
+
+/* Which party of @l made this store: driver, device, or another initiator. */
+static unsigned int party(struct ck_link *l, uint16_t initiator)
+{
+	/* Before anyone wrote the status of a declared block, the next writer is taken for the
+	 * driver (its status store names it). */
+	if (initiator == l->initiator[CK_DRIVER] || l->initiator[CK_DRIVER] == CK_NONE)
+		return CK_DRIVER;
+	if (l->initiator[CK_DEVICE] == CK_NONE && l->started)
+		l->initiator[CK_DEVICE] = initiator;
+	return initiator == l->initiator[CK_DEVICE] ? CK_DEVICE : CK_OTHER;
+}
+
+static int store(struct ampcheck *ck, const struct amptrace_event *ev)
+{
+	uint64_t end = ev->addr + ev->size;
+
+	if (shadow_write(ck, ev->addr, ev->bytes, ev->size))
+		return -1;
+	for (unsigned int i = 0; i < ck->nlinks; i++) {
+		struct ck_link *l = &ck->link[i];
+		unsigned int who;
+
+		if (end <= l->lo || ev->addr >= l->hi)
+			continue;
+		who = party(l, ev->initiator);
+		if (who == CK_OTHER)
+			continue;
+		if (ev->addr < l->block + l->block_size && end > l->block)
+			ck_block_store(ck, l, who, ev);
+		else if (!ck_ring_store(ck, l, who, ev) && ck_buffer_store(ck, l, who, ev))
+			return -1;
+		if (ck->failed)
+			return -1;
+	}
+	return ck_link_detect(ck, ev);
+}
+
+int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
+		   const struct amptrace_event *ev)
+{
+	if (ck->failed)
+		return -1;
+	ck->table = table;
+	ck->ev = ev;
+	switch (ev->kind) {
+	case AMPTRACE_STORE:
+		return store(ck, ev);
+	case AMPTRACE_BARRIER:
+		ck->barrier[ev->initiator] = ev->seq + 1;
+		if (ev->barrier == AMPTRACE_BARRIER_FULL) {
+			ck->full_barrier[ev->initiator] = ev->seq + 1;
+			ck_fence(ck, ev->initiator);
+		}
+		ck->has_barriers[ev->initiator] = true;
+		return 0;
+	case AMPTRACE_MBOX_WRITE:
+	case AMPTRACE_MBOX_READ:
+		ck_mailbox(ck, ev);
+		return ck->failed ? -1 : 0;
+	case AMPTRACE_IRQ:
+		return 0;
+	}
+	return 0;
+}
+
+int ampcheck_finish(struct ampcheck *ck)
+{
+	int status = 0;
+
+	ck_notify_finish(ck);
+	for (unsigned int i = 0; i < ck->nlinks; i++) {
+		ck_ring_finish(ck, &ck->link[i]);
+		ck_link_finish(ck, &ck->link[i]);
+	}
+	for (unsigned int r = 0; r < AMPCHECK_RULES; r++) {
+		struct ampcheck_verdict *v = &ck->verdict[r];
+		const struct ampcheck_rule *rule = &ampcheck_rule_table[r];
+		bool should =
+			rule->severity == AMPCHECK_SHOULD || rule->severity == AMPCHECK_DF_SHOULD;
+
+		if (!judged(ck, rule->side))
+			v->result = AMPCHECK_NOT_JUDGED;
+		else if (v->violations > v->deviations)
+			v->result = should ? AMPCHECK_WARN : AMPCHECK_FAIL;
+		else if (v->violations)
+			v->result = AMPCHECK_DEVIATION;
+		else if (v->exercised)
+			v->result = AMPCHECK_PASS;
+		else
+			v->result = AMPCHECK_NOT_EXERCISED;
+		if (v->result == AMPCHECK_FAIL)
+			status = 1;
+	}
+	return status;
+}
+
+const struct ampcheck_verdict *ampcheck_verdict(const struct ampcheck *ck, unsigned int rule)
+{
+	return &ck->verdict[rule];
+}
