@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * ampsim trace show FILE              every definition and event, one per line, numbered
+ * ampsim trace show [--decode] FILE   every definition and event, one per line, numbered;
+ *                                     --decode adds what the checker's decoder made of them
  * ampsim trace convert IN OUT [--to binary|text]
  *                                     re-encode (default: the other encoding than IN's)
  * "-" is standard input or output.
@@ -12,14 +13,17 @@
 #include <string.h>
 
 #include "ampsim.h"
+#include "amptrace/check.h"
 #include "amptrace/trace.h"
 #include "trace_cmd.h"
 
 static const char usage_text[] =
-	"usage: ampsim trace show FILE\n"
+	"usage: ampsim trace show [--decode] FILE\n"
 	"       ampsim trace convert IN OUT [--to binary|text]\n"
 	"\n"
 	"show prints a trace's definitions and events in the text encoding, each event numbered;\n"
+	"with --decode, each event is followed by '#   ' comment lines with what it meant for the\n"
+	"rpmsg links (status, features, ring layout, publications, kicks, messages, name service).\n"
 	"convert re-encodes a trace (binary <-> text; by default into the encoding IN is not in).\n"
 	"FILE, IN and OUT may be '-' for standard input or output.\n"
 	"exit status: 0 done, 1 a malformed trace (stderr says where), 2 usage error or a file\n"
@@ -43,8 +47,19 @@ static FILE *open_file(const char *path, const char *mode)
 	return f;
 }
 
-/* Copy the trace of @in to @out in @format; with @numbered, "#SEQ" before each event line. */
-static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool numbered)
+/* The decoder's account of an event, as comment lines after it. */
+static void print_note(void *ctx, const struct amptrace_event *ev, const char *text)
+{
+	(void)ev;
+	fprintf(ctx, "#   %s\n", text);
+}
+
+/*
+ * Copy the trace of @in to @out in @format; with @numbered, "#SEQ" before each event line; with
+ * @decoder, the decoder's notes after each event.
+ */
+static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool numbered,
+		      struct ampcheck *decoder)
 {
 	struct amptrace_writer w;
 	struct amptrace_event ev;
@@ -65,6 +80,11 @@ static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool
 			goto write_error;
 		if (amptrace_write(&w, &ev))
 			goto write_error;
+		if (decoder && ampcheck_event(decoder, &reader.table, &ev)) {
+			fprintf(stderr, "ampsim trace: %s: event %llu: %s\n", in_path,
+				(unsigned long long)ev.seq, ampcheck_error(decoder));
+			return AMPSIM_EXIT_FAILURE;
+		}
 	}
 	if ((rc == 0 && amptrace_copy_definitions(&reader, &w)) || amptrace_writer_close(&w))
 		goto write_error;
@@ -83,10 +103,12 @@ int ampsim_trace(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"to", required_argument, NULL, 't'},
+		{"decode", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, format = -1, status, nrest;
+	bool decode = false;
 	const char *verb;
 	char **rest;
 	FILE *in, *out;
@@ -107,6 +129,9 @@ int ampsim_trace(int argc, char **argv)
 			else
 				return usage("--to takes binary or text");
 			break;
+		case 'd':
+			decode = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return AMPSIM_EXIT_OK;
@@ -116,13 +141,24 @@ int ampsim_trace(int argc, char **argv)
 	}
 	rest = argv + 1 + optind;
 	nrest = argc - 1 - optind;
+	if (decode && strcmp(verb, "show"))
+		return usage("--decode is an option of trace show");
 	if (!strcmp(verb, "show")) {
+		struct ampcheck_options opt = {.note = print_note, .note_ctx = stdout};
+		struct ampcheck *decoder = NULL;
+
 		if (nrest != 1 || format >= 0)
 			return usage("trace show takes one FILE");
 		in = open_file(rest[0], "rb");
 		if (!in)
 			return AMPSIM_EXIT_USAGE;
-		status = copy_trace(rest[0], in, stdout, AMPTRACE_TEXT, true);
+		if (decode && !(decoder = ampcheck_create(&opt))) {
+			fprintf(stderr, "ampsim trace: out of memory\n");
+			status = AMPSIM_EXIT_USAGE;
+		} else {
+			status = copy_trace(rest[0], in, stdout, AMPTRACE_TEXT, true, decoder);
+		}
+		ampcheck_destroy(decoder);
 	} else if (!strcmp(verb, "convert")) {
 		if (nrest != 2)
 			return usage("trace convert takes IN and OUT");
@@ -133,7 +169,7 @@ int ampsim_trace(int argc, char **argv)
 				fclose(in);
 			return AMPSIM_EXIT_USAGE;
 		}
-		status = copy_trace(rest[0], in, out, format, false);
+		status = copy_trace(rest[0], in, out, format, false, NULL);
 		if (out != stdout && fclose(out) && status == AMPSIM_EXIT_OK) {
 			fprintf(stderr, "ampsim trace: %s: %s\n", rest[1], strerror(errno));
 			status = AMPSIM_EXIT_USAGE;

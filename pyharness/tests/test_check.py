@@ -234,3 +234,25 @@ def test_byte_order_option_overrides_detection():
     assert report["links"] == []  # a little-endian block does not read as one big-endian
     result, report, _ = verdicts(RULE_TRACES / "INIT-002.pass.txt", "--byte-order", "little")
     assert len(report["links"]) == 1
+
+
+def test_trace_show_decode_explains_the_events(tmp_path):
+    proc = subprocess.run([str(AMPSIM), "trace", "show", "--decode",
+                           RULE_TRACES / "RPMSG-011.pass.txt"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    out = proc.stdout
+    for line in ("#   rpmsg device block at 0x90040014 (m4-data)", "#   status 0x03 -> 0x07",
+                 "#   name service: create rpmsg-echo at 0x400 (from device)",
+                 "#   message 0x400 -> 0x400, 5 bytes (from driver)",
+                 "#   kick vring1 by the device (m4)", "#   vring0 avail.idx 8 -> 9"):
+        assert line in out, line
+    # Still a text trace: the notes are comments.
+    shown = tmp_path / "shown.txt"
+    shown.write_text("\n".join(l.split(" ", 1)[1] if l.startswith("#") and not l.startswith("# ")
+                               else l for l in out.splitlines()) + "\n")
+    back = subprocess.run([str(AMPSIM), "trace", "convert", shown, tmp_path / "b.bin"],
+                          capture_output=True, text=True, timeout=60)
+    assert back.returncode == 0, back.stderr
+    bad = subprocess.run([str(AMPSIM), "trace", "convert", "--decode", shown, tmp_path / "c"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--decode is an option of trace show" in bad.stderr
