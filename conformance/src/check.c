@@ -54,11 +54,6 @@ static bool judged(const struct ampcheck *ck, unsigned int side)
 	return (side & ck->sides) != 0;
 }
 
-void ck_exercise(struct ampcheck *ck, unsigned int rule)
-{
-	ck->verdict[rule].exercised++;
-}
-
 static void record(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side,
 		   uint64_t seq, uint64_t time, uint16_t initiator, const char *fmt, va_list ap)
 {

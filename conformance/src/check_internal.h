@@ -149,6 +149,7 @@ struct ck_link {
 	struct ck_vring vr[2];
 	struct ck_buf *bufs;
 	unsigned int nbufs, bufcap;
+	unsigned int last_buf; /* the buffer the last buffer store hit (stores come in runs) */
 	struct ck_ns ns[CK_MAX_NS];
 	unsigned int nns;
 	uint32_t addrs[2][CK_MAX_ADDRS]; /* per side: addresses announced or sent from */
@@ -196,8 +197,13 @@ struct ampcheck {
 	char error[AMPTRACE_ERROR_SIZE];
 };
 
+/* The rule had something to judge (called for every judgement: kept inline). */
+static inline void ck_exercise(struct ampcheck *ck, unsigned int rule)
+{
+	ck->verdict[rule].exercised++;
+}
+
 /* check.c: verdicts, shadow memory, helpers */
-void ck_exercise(struct ampcheck *ck, unsigned int rule);
 void ck_violate(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side, uint64_t seq,
 		uint64_t time, uint16_t initiator, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));

@@ -71,6 +71,7 @@ static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uin
 		b = &l->bufs[at];
 		goto set;
 	}
+	l->last_buf = 0;
 	if (l->nbufs == MAX_BUFS) {
 		unsigned int kept = 0;
 
@@ -668,14 +669,21 @@ int ck_buffer_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 		    const struct amptrace_event *ev)
 {
 	uint64_t a = ev->addr, b = ev->addr + ev->size;
-	long at = buf_floor(l, a);
+	long at;
 	const struct ck_buf *buf;
 	struct ck_vring *vr;
 	struct ck_desc *d;
 	bool held;
 
-	if (at < 0 || a >= l->bufs[at].addr + l->bufs[at].len)
-		return 0;
+	if (l->last_buf < l->nbufs && a >= l->bufs[l->last_buf].addr &&
+	    a < l->bufs[l->last_buf].addr + l->bufs[l->last_buf].len) {
+		at = l->last_buf;
+	} else {
+		at = buf_floor(l, a);
+		if (at < 0 || a >= l->bufs[at].addr + l->bufs[at].len)
+			return 0;
+		l->last_buf = (unsigned int)at;
+	}
 	buf = &l->bufs[at];
 	vr = &l->vr[buf->vring];
 	held = buf_held(l, buf);

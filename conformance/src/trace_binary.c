@@ -159,13 +159,12 @@ static int zeros(const uint8_t *p, size_t n)
 }
 
 /*
- * Decode the payload of @type in r->record (@len bytes, at least its fixed size): 1 for a
+ * Decode the payload of @type at @p (@len bytes, at least its fixed size): 1 for a
  * definition (taken into the table), 0 for an event (in @ev), -1 with @err.
  */
-static int decode(struct amptrace_reader *r, unsigned int type, uint32_t len,
+static int decode(struct amptrace_reader *r, unsigned int type, const uint8_t *p, uint32_t len,
 		  struct amptrace_event *ev, char *err)
 {
-	const uint8_t *p = r->record;
 	uint32_t fixed = fixed_size(type), tail = len - fixed;
 
 	memset(ev, 0, sizeof(*ev));
@@ -233,18 +232,41 @@ static int decode(struct amptrace_reader *r, unsigned int type, uint32_t len,
 	return trace_check_event(&r->table, ev, r->last_time, err) ? -1 : 0;
 }
 
+/* @n bytes of the stream into @dst through the read-ahead buffer; fewer at its end. */
+static size_t take(struct amptrace_reader *r, uint8_t *dst, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		size_t k;
+
+		if (r->ahead_pos == r->ahead_len) {
+			r->ahead_pos = 0;
+			r->ahead_len = fread(r->ahead, 1, sizeof(r->ahead), r->in);
+			if (!r->ahead_len)
+				break;
+		}
+		k = r->ahead_len - r->ahead_pos < n - got ? r->ahead_len - r->ahead_pos : n - got;
+		memcpy(dst + got, r->ahead + r->ahead_pos, k);
+		r->ahead_pos += k;
+		got += k;
+	}
+	return got;
+}
+
 int bin_read(struct amptrace_reader *r, struct amptrace_event *ev)
 {
 	char why[AMPTRACE_ERROR_SIZE];
 
 	for (;;) {
 		uint8_t head[BIN_RECORD_HEADER];
+		const uint8_t *payload;
 		uint64_t at = r->offset;
-		size_t n = fread(head, 1, sizeof(head), r->in);
+		size_t n = take(r, head, sizeof(head));
 		uint32_t len, fixed;
 		int rc;
 
-		if (n == 0 && feof(r->in))
+		if (n == 0 && !ferror(r->in))
 			return 0;
 		if (n != sizeof(head))
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
@@ -265,11 +287,19 @@ int bin_read(struct amptrace_reader *r, struct amptrace_event *ev)
 						  ? "definition"
 						  : amptrace_kind_name((enum amptrace_kind)head[0]),
 					  len);
-		if (fread(r->record, 1, len, r->in) != len)
+		/* A record wholly in the read-ahead is decoded where it lies (a store's bytes stay
+		 * valid until the next read, which is all the API promises). */
+		if (r->ahead_len - r->ahead_pos >= len) {
+			payload = r->ahead + r->ahead_pos;
+			r->ahead_pos += len;
+		} else if (take(r, r->record, len) == len) {
+			payload = r->record;
+		} else {
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
 					  ferror(r->in) ? "read error" : "a record cut short");
+		}
 		r->offset = at + sizeof(head) + len;
-		rc = decode(r, head[0], len, ev, why);
+		rc = decode(r, head[0], payload, len, ev, why);
 		if (rc < 0)
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at, why);
 		if (rc == 0)

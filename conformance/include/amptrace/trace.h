@@ -190,7 +190,8 @@ struct amptrace_writer {
 /**
  * struct amptrace_reader - a trace being read (fields private)
  *
- * About 200 KiB, most of it the one-record buffer; place it statically or on the heap.
+ * About 260 KiB, most of it the one-record buffer and the binary read-ahead; place it
+ * statically or on the heap.
  */
 struct amptrace_reader {
 	FILE *in;
@@ -207,6 +208,10 @@ struct amptrace_reader {
 	unsigned int nfresh;
 	char error[AMPTRACE_ERROR_SIZE];
 	uint8_t record[24 + AMPTRACE_MAX_STORE];
+	/* binary: read-ahead (records are a few dozen bytes; one fread per record costs more than
+	 * decoding it) */
+	uint8_t ahead[65536];
+	size_t ahead_pos, ahead_len;
 	char line[2 * AMPTRACE_MAX_STORE + 256];
 };
 
