@@ -23,7 +23,8 @@ static const char usage_text[] =
 	"\n"
 	"show prints a trace's definitions and events in the text encoding, each event numbered;\n"
 	"with --decode, each event is followed by '#   ' comment lines with what it meant for the\n"
-	"rpmsg links (status, features, ring layout, publications, kicks, messages, name service).\n"
+	"rpmsg links (status, features, ring layout, publications, kicks, messages, name "
+	"service).\n"
 	"convert re-encodes a trace (binary <-> text; by default into the encoding IN is not in).\n"
 	"FILE, IN and OUT may be '-' for standard input or output.\n"
 	"exit status: 0 done, 1 a malformed trace (stderr says where), 2 usage error or a file\n"
@@ -48,10 +49,10 @@ static FILE *open_file(const char *path, const char *mode)
 }
 
 /* The decoder's account of an event, as comment lines after it. */
-static void print_note(void *ctx, const struct amptrace_event *ev, const char *text)
+static void print_note(void *ctx, const struct amptrace_event *ev, const struct ampcheck_decoded *d)
 {
 	(void)ev;
-	fprintf(ctx, "#   %s\n", text);
+	fprintf(ctx, "#   %s\n", d->text);
 }
 
 /*
@@ -144,7 +145,7 @@ int ampsim_trace(int argc, char **argv)
 	if (decode && strcmp(verb, "show"))
 		return usage("--decode is an option of trace show");
 	if (!strcmp(verb, "show")) {
-		struct ampcheck_options opt = {.note = print_note, .note_ctx = stdout};
+		struct ampcheck_options opt = {.decoded = print_note, .ctx = stdout};
 		struct ampcheck *decoder = NULL;
 
 		if (nrest != 1 || format >= 0)

@@ -100,17 +100,19 @@ void ck_violate_now(struct ampcheck *ck, unsigned int rule, int deviation, uint8
 	va_end(ap);
 }
 
-void ck_note(struct ampcheck *ck, const char *fmt, ...)
+/* Tell the caller what the decoder recognised in @l (@d filled but for link and text). */
+void ck_decoded(struct ampcheck *ck, const struct ck_link *l, struct ampcheck_decoded *d,
+		const char *fmt, ...)
 {
-	char text[256];
 	va_list ap;
 
-	if (!ck->opt.note)
+	if (!ck->opt.decoded)
 		return;
+	d->link = (unsigned int)(l - ck->link);
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vsnprintf(d->text, sizeof(d->text), fmt, ap);
 	va_end(ap);
-	ck->opt.note(ck->opt.note_ctx, ck->ev, text);
+	ck->opt.decoded(ck->opt.ctx, ck->ev, d);
 }
 
 int ck_fail(struct ampcheck *ck, const char *fmt, ...)

@@ -193,6 +193,7 @@ struct ampcheck {
 	bool has_barriers[AMPTRACE_MAX_IDS];
 	unsigned int queued_from[AMPTRACE_MAX_IDS]; /* mailbox messages waiting for a reader */
 	const struct amptrace_event *ev;            /* the event being judged */
+	uint8_t payload[AMPTRACE_MAX_STORE]; /* a decoded message's payload, for the caller */
 	bool failed;
 	char error[AMPTRACE_ERROR_SIZE];
 };
@@ -209,7 +210,8 @@ void ck_violate(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t s
 	__attribute__((format(printf, 8, 9)));
 void ck_violate_now(struct ampcheck *ck, unsigned int rule, int deviation, uint8_t side,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void ck_note(struct ampcheck *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ck_decoded(struct ampcheck *ck, const struct ck_link *l, struct ampcheck_decoded *d,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int ck_fail(struct ampcheck *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size);
 uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr);

@@ -164,9 +164,16 @@ int ck_vring_layout(struct ampcheck *ck, struct ck_link *l, unsigned int index)
 	vr->active = true;
 	ck_ring_reset(l, vr);
 	ck_link_bounds(l);
-	ck_note(ck, "vring%u at 0x%llx (da 0x%x), num %u, align %u: avail 0x%llx, used 0x%llx",
-		index, (unsigned long long)base, da, num, align, (unsigned long long)vr->avail,
-		(unsigned long long)vr->used);
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_VRING,
+					      .vring = (int)index,
+					      .addr = base,
+					      .old = da,
+					      .num = num,
+					      .align = align},
+		   "vring%u at 0x%llx (da 0x%x), num %u, align %u: avail 0x%llx, used 0x%llx",
+		   index, (unsigned long long)base, da, num, align, (unsigned long long)vr->avail,
+		   (unsigned long long)vr->used);
 	return 0;
 }
 
@@ -198,8 +205,10 @@ static struct ck_link *link_add(struct ampcheck *ck, uint64_t block, bool big)
 		l->vr[i].image_notifyid =
 			ck_ld32(ck, l, block + OFF_VRING + VRING_ENTRY * i + VR_NOTIFYID);
 	ck_link_bounds(l);
-	ck_note(ck, "rpmsg device block at 0x%llx (%s)", (unsigned long long)block,
-		ck->table->region[region].name);
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_LINK, .vring = -1, .addr = block},
+		   "rpmsg device block at 0x%llx (%s)", (unsigned long long)block,
+		   ck->table->region[region].name);
 	return l;
 }
 
@@ -381,7 +390,8 @@ static void link_reset(struct ampcheck *ck, struct ck_link *l)
 	for (unsigned int i = 0; i < 2; i++)
 		ck_ring_reset(l, &l->vr[i]);
 	ck_msg_reset(l);
-	ck_note(ck, "reset");
+	ck_decoded(ck, l, &(struct ampcheck_decoded){.kind = AMPCHECK_D_RESET, .vring = -1},
+		   "reset");
 }
 
 static void check_features(struct ampcheck *ck, struct ck_link *l)
@@ -404,7 +414,10 @@ static void check_features(struct ampcheck *ck, struct ck_link *l)
 	if (g & ~known & d)
 		ck_violate_now(ck, AMPCHECK_R_FEAT_001, -1, AMPCHECK_SIDE_DRIVER,
 			       "gfeatures 0x%x accepts vendor bits 0x%x", g, g & ~known);
-	ck_note(ck, "features: offered 0x%x, accepted 0x%x", d, g);
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){
+			   .kind = AMPCHECK_D_FEATURES, .vring = -1, .old = d, .value = g},
+		   "features: offered 0x%x, accepted 0x%x", d, g);
 }
 
 /* LAYOUT-003/005 and RPMSG-007 when the driver declares the device ready. */
@@ -503,7 +516,10 @@ static void status_store(struct ampcheck *ck, struct ck_link *l, unsigned int wh
 	l->status = s;
 	l->status_seen = 1;
 	if (s != old)
-		ck_note(ck, "status 0x%02x -> 0x%02x", old, s);
+		ck_decoded(ck, l,
+			   &(struct ampcheck_decoded){
+				   .kind = AMPCHECK_D_STATUS, .vring = -1, .old = old, .value = s},
+			   "status 0x%02x -> 0x%02x", old, s);
 	if (!s && old) {
 		l->reset_seq = ck->ev->seq + 1;
 		l->driver_ok_seq = 0;
@@ -583,9 +599,15 @@ void ck_block_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 					       "vring%u's da or notifyid written after DRIVER_OK",
 					       k);
 			if (hits(a, b, blk, e + VR_DA, 4) || hits(a, b, blk, e + VR_NOTIFYID, 4))
-				ck_note(ck, "vring%u da 0x%x notifyid %u", k,
-					ck_ld32(ck, l, blk + e + VR_DA),
-					ck_ld32(ck, l, blk + e + VR_NOTIFYID));
+				ck_decoded(ck, l,
+					   &(struct ampcheck_decoded){
+						   .kind = AMPCHECK_D_NOTIFYID,
+						   .vring = (int)k,
+						   .old = ck_ld32(ck, l, blk + e + VR_DA),
+						   .value = ck_ld32(ck, l, blk + e + VR_NOTIFYID)},
+					   "vring%u da 0x%x notifyid %u", k,
+					   ck_ld32(ck, l, blk + e + VR_DA),
+					   ck_ld32(ck, l, blk + e + VR_NOTIFYID));
 			if (hits(a, b, blk, e + VR_DA, 4) && ck_vring_layout(ck, l, k))
 				return;
 		}

@@ -79,9 +79,19 @@ static void ns_message(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 	if (addr == RPMSG_NS_ADDR || addr == RPMSG_ADDR_ANY || addr != src)
 		ck_violate_now(ck, AMPCHECK_R_NS_005, -1, side,
 			       "name-service record announces 0x%x from 0x%x", addr, src);
-	ck_note(ck, "name service: %s %s at 0x%x (from %s)",
-		flags & NS_DESTROY ? "destroy" : "create", name, addr,
-		who == CK_DRIVER ? "driver" : "device");
+	if (ck->opt.decoded) {
+		struct ampcheck_decoded dec = {.kind = AMPCHECK_D_NS,
+					       .vring = who == CK_DRIVER,
+					       .side = side,
+					       .addr = addr,
+					       .src = src,
+					       .flags = flags};
+
+		memcpy(dec.name, name, sizeof(dec.name));
+		ck_decoded(ck, l, &dec, "name service: %s %s at 0x%x (from %s)",
+			   flags & NS_DESTROY ? "destroy" : "create", name, addr,
+			   who == CK_DRIVER ? "driver" : "device");
+	}
 	if (who == CK_DEVICE && !l->device_announced && ck_driver_ok_at(l, ck->ev->seq)) {
 		l->device_announced = true;
 		ck_exercise(ck, AMPCHECK_R_NS_009);
@@ -139,8 +149,29 @@ void ck_message(struct ampcheck *ck, struct ck_link *l, unsigned int who, struct
 	if (src == RPMSG_ADDR_ANY || dst == RPMSG_ADDR_ANY)
 		ck_violate_now(ck, AMPCHECK_R_RPMSG_004, -1, side,
 			       "message 0x%x -> 0x%x uses RPMSG_ADDR_ANY", src, dst);
-	ck_note(ck, "message 0x%x -> 0x%x, %u bytes (from %s)", src, dst, len,
-		who == CK_DRIVER ? "driver" : "device");
+	if (ck->opt.decoded) {
+		/* The payload as far as the message's room holds it. */
+		uint8_t *payload = ck->payload;
+		uint32_t n = room > RPMSG_HDR ? room - RPMSG_HDR : 0;
+
+		if (n > len)
+			n = len;
+		if (n > sizeof(ck->payload))
+			n = sizeof(ck->payload);
+		ck_shadow_read(ck, buf + RPMSG_HDR, payload, n);
+		ck_decoded(ck, l,
+			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_MESSAGE,
+						      .vring = who == CK_DRIVER,
+						      .side = side,
+						      .src = src,
+						      .dst = dst,
+						      .len = len,
+						      .flags = flags,
+						      .payload = payload,
+						      .payload_len = n},
+			   "message 0x%x -> 0x%x, %u bytes (from %s)", src, dst, len,
+			   who == CK_DRIVER ? "driver" : "device");
+	}
 	if (dst == RPMSG_NS_ADDR) {
 		ns_message(ck, l, who, buf, src, len);
 		learn(l, who, src);

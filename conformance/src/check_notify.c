@@ -142,8 +142,13 @@ static void kick(struct ampcheck *ck, struct ck_link *l, unsigned int vring, uns
 	ck_exercise(ck, AMPCHECK_R_NOTIF_007);
 	if (who == CK_DEVICE && l->vr[vring].image_notifyid != vring_notifyid(ck, l, vring))
 		ck_exercise(ck, AMPCHECK_R_INIT_008);
-	ck_note(ck, "kick vring%u by the %s (%s)", vring, who == CK_DRIVER ? "driver" : "device",
-		ck_name(ck, q->initiator));
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_KICK,
+					      .vring = (int)vring,
+					      .side = side,
+					      .value = q->value},
+		   "kick vring%u by the %s (%s)", vring, who == CK_DRIVER ? "driver" : "device",
+		   ck_name(ck, q->initiator));
 	while (consumed < n->npending && n->pending[consumed].seq < q->seq) {
 		if (n->pending[consumed].want != WANT_NO)
 			wanted++;

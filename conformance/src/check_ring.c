@@ -364,7 +364,13 @@ static int avail_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	vr->avail_idx = new_idx;
 	vr->published = true;
 	vr->entry_store_seq = 0;
-	ck_note(ck, "vring%u avail.idx %u -> %u", idx, old, new_idx);
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_AVAIL_IDX,
+					      .vring = (int)idx,
+					      .side = AMPCHECK_SIDE_DRIVER,
+					      .old = old,
+					      .value = new_idx},
+		   "vring%u avail.idx %u -> %u", idx, old, new_idx);
 	ck_publish(ck, l, idx, 0, old, new_idx);
 	return 0;
 }
@@ -482,7 +488,13 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	vr->used_idx = new_idx;
 	vr->device_published = true;
 	vr->elem_store_seq = 0;
-	ck_note(ck, "vring%u used.idx %u -> %u", idx, old, new_idx);
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_USED_IDX,
+					      .vring = (int)idx,
+					      .side = AMPCHECK_SIDE_DEVICE,
+					      .old = old,
+					      .value = new_idx},
+		   "vring%u used.idx %u -> %u", idx, old, new_idx);
 	ck_publish(ck, l, idx, 1, old, new_idx);
 }
 

@@ -175,20 +175,92 @@ enum ampcheck_byte_order {
 };
 
 /**
+ * enum ampcheck_decoded_kind - what the decoder recognised in an event
+ * @AMPCHECK_D_LINK: a device block became a link (@addr)
+ * @AMPCHECK_D_STATUS: the status changed (@old -> @value)
+ * @AMPCHECK_D_FEATURES: DRIVER_OK settled the features (offered @old, accepted @value)
+ * @AMPCHECK_D_VRING: a vring's layout (@vring at trace address @addr, device address @old,
+ *	@num entries, @align)
+ * @AMPCHECK_D_NOTIFYID: the driver placed a vring (@vring, device address @old, notify id @value)
+ * @AMPCHECK_D_AVAIL_IDX: avail.idx of @vring published (@old -> @value)
+ * @AMPCHECK_D_USED_IDX: used.idx of @vring published (@old -> @value)
+ * @AMPCHECK_D_KICK: @side kicked @vring
+ * @AMPCHECK_D_MESSAGE: an rpmsg message published by @side on @vring (@src, @dst, @len, @flags,
+ *	@payload)
+ * @AMPCHECK_D_NS: a name-service record by @side (@name, @addr, @flags: 0 create, 1 destroy)
+ * @AMPCHECK_D_RESET: the driver reset the device
+ */
+enum ampcheck_decoded_kind {
+	AMPCHECK_D_LINK,
+	AMPCHECK_D_STATUS,
+	AMPCHECK_D_FEATURES,
+	AMPCHECK_D_VRING,
+	AMPCHECK_D_NOTIFYID,
+	AMPCHECK_D_AVAIL_IDX,
+	AMPCHECK_D_USED_IDX,
+	AMPCHECK_D_KICK,
+	AMPCHECK_D_MESSAGE,
+	AMPCHECK_D_NS,
+	AMPCHECK_D_RESET,
+};
+
+/**
+ * struct ampcheck_decoded - one thing the decoder recognised (fields as @kind says)
+ * @kind: &enum ampcheck_decoded_kind
+ * @link: the link's index (as ampcheck_link_describe() numbers them)
+ * @vring: 0 or 1, or -1
+ * @side: AMPCHECK_SIDE_DRIVER or AMPCHECK_SIDE_DEVICE, or 0
+ * @addr: an address (trace address space)
+ * @old: the value before, or a second value
+ * @value: the value
+ * @num: vring entries
+ * @align: vring alignment
+ * @src: message source
+ * @dst: message destination
+ * @len: message length (header's)
+ * @flags: message header flags, or name-service flags
+ * @name: name-service name (NUL-terminated here whatever the record held)
+ * @payload: message payload (valid during the callback), @payload_len bytes
+ * @payload_len: bytes at @payload
+ * @text: all of it as one line
+ */
+struct ampcheck_decoded {
+	enum ampcheck_decoded_kind kind;
+	unsigned int link;
+	int vring;
+	uint8_t side;
+	uint64_t addr;
+	uint64_t old;
+	uint64_t value;
+	uint32_t num;
+	uint32_t align;
+	uint32_t src;
+	uint32_t dst;
+	uint32_t len;
+	uint32_t flags;
+	char name[33];
+	const uint8_t *payload;
+	uint32_t payload_len;
+	char text[256];
+};
+
+/**
  * struct ampcheck_options - what to judge
  * @sides: mask of AMPCHECK_SIDE_DRIVER / _DEVICE whose rules are judged (0: both)
  * @profile: the deviations allowed (NULL: strict)
  * @byte_order: &enum ampcheck_byte_order
- * @note: when set, called with one line per decoded semantic event (status changes, features,
- *	ring layout, publications, kicks, messages, name-service records, resets)
- * @note_ctx: passed to @note
+ * @decoded: when set, called for everything the decoder recognises (status changes, features,
+ *	ring layout, publications, kicks, messages, name-service records, resets), after the event
+ *	that completes it
+ * @ctx: passed to @decoded
  */
 struct ampcheck_options {
 	unsigned int sides;
 	const struct ampcheck_profile *profile;
 	enum ampcheck_byte_order byte_order;
-	void (*note)(void *ctx, const struct amptrace_event *ev, const char *text);
-	void *note_ctx;
+	void (*decoded)(void *ctx, const struct amptrace_event *ev,
+			const struct ampcheck_decoded *d);
+	void *ctx;
 };
 
 struct ampcheck;
