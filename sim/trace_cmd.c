@@ -2,8 +2,9 @@
 /*
  * ampsim trace show [--decode] FILE   every definition and event, one per line, numbered;
  *                                     --decode adds what the checker's decoder made of them
- * ampsim trace convert IN OUT [--to binary|text]
- *                                     re-encode (default: the other encoding than IN's)
+ * ampsim trace convert IN OUT [--to binary|text|pcapng]
+ *                                     re-encode (default: the other encoding than IN's; pcapng
+ *                                     with the decoder's items, for Wireshark)
  * "-" is standard input or output.
  */
 #include <errno.h>
@@ -14,24 +15,31 @@
 
 #include "ampsim.h"
 #include "amptrace/check.h"
+#include "amptrace/pcapng.h"
 #include "amptrace/trace.h"
 #include "trace_cmd.h"
 
 static const char usage_text[] =
 	"usage: ampsim trace show [--decode] FILE\n"
-	"       ampsim trace convert IN OUT [--to binary|text]\n"
+	"       ampsim trace convert IN OUT [--to binary|text|pcapng]\n"
 	"\n"
 	"show prints a trace's definitions and events in the text encoding, each event numbered;\n"
 	"with --decode, each event is followed by '#   ' comment lines with what it meant for the\n"
 	"rpmsg links (status, features, ring layout, publications, kicks, messages, name "
 	"service).\n"
-	"convert re-encodes a trace (binary <-> text; by default into the encoding IN is not in).\n"
+	"convert re-encodes a trace (binary <-> text; by default into the encoding IN is not in),\n"
+	"or exports it as pcapng: an interface per initiator, a packet per event with what the\n"
+	"decoder recognised in it (conformance/wireshark/ampsim.lua dissects it).\n"
 	"FILE, IN and OUT may be '-' for standard input or output.\n"
 	"exit status: 0 done, 1 a malformed trace (stderr says where), 2 usage error or a file\n"
 	"             that cannot be opened\n";
 
 /* Readers hold a record buffer of some 200 KiB: one, static, for the one trace a verb reads. */
 static struct amptrace_reader reader;
+/* The pcapng writer holds one packet (some 200 KiB). */
+static struct amptrace_pcapng pcapng;
+/* --to pcapng: not an encoding of enum amptrace_format. */
+#define TO_PCAPNG 2
 
 static int usage(const char *why)
 {
@@ -100,6 +108,55 @@ write_error:
 	return AMPSIM_EXIT_USAGE;
 }
 
+static void pcapng_item(void *ctx, const struct amptrace_event *ev,
+			const struct ampcheck_decoded *d)
+{
+	(void)ev;
+	amptrace_pcapng_decoded(ctx, d);
+}
+
+/* Export the trace of @in to @out as pcapng, each event with the decoder's items. */
+static int export_pcapng(const char *in_path, FILE *in, FILE *out)
+{
+	struct ampcheck_options opt = {.decoded = pcapng_item, .ctx = &pcapng};
+	struct amptrace_event ev;
+	struct ampcheck *decoder;
+	int rc, status = AMPSIM_EXIT_OK;
+
+	if (amptrace_reader_open(&reader, in)) {
+		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
+		return AMPSIM_EXIT_FAILURE;
+	}
+	decoder = ampcheck_create(&opt);
+	if (!decoder || amptrace_pcapng_open(&pcapng, out)) {
+		fprintf(stderr, "ampsim trace: %s\n", decoder ? "cannot write" : "out of memory");
+		ampcheck_destroy(decoder);
+		return AMPSIM_EXIT_USAGE;
+	}
+	while ((rc = amptrace_read(&reader, &ev)) == 1) {
+		if (amptrace_pcapng_begin(&pcapng, &reader.table, &ev))
+			break;
+		if (ampcheck_event(decoder, &reader.table, &ev)) {
+			fprintf(stderr, "ampsim trace: %s: event %llu: %s\n", in_path,
+				(unsigned long long)ev.seq, ampcheck_error(decoder));
+			status = AMPSIM_EXIT_FAILURE;
+			break;
+		}
+		if (amptrace_pcapng_end(&pcapng))
+			break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
+		status = AMPSIM_EXIT_FAILURE;
+	}
+	if (amptrace_pcapng_close(&pcapng) && status == AMPSIM_EXIT_OK) {
+		fprintf(stderr, "ampsim trace: cannot write the pcapng file\n");
+		status = AMPSIM_EXIT_USAGE;
+	}
+	ampcheck_destroy(decoder);
+	return status;
+}
+
 int ampsim_trace(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -127,8 +184,10 @@ int ampsim_trace(int argc, char **argv)
 				format = AMPTRACE_BINARY;
 			else if (!strcmp(optarg, "text"))
 				format = AMPTRACE_TEXT;
+			else if (!strcmp(optarg, "pcapng"))
+				format = TO_PCAPNG;
 			else
-				return usage("--to takes binary or text");
+				return usage("--to takes binary, text or pcapng");
 			break;
 		case 'd':
 			decode = true;
@@ -170,7 +229,10 @@ int ampsim_trace(int argc, char **argv)
 				fclose(in);
 			return AMPSIM_EXIT_USAGE;
 		}
-		status = copy_trace(rest[0], in, out, format, false, NULL);
+		if (format == TO_PCAPNG)
+			status = export_pcapng(rest[0], in, out);
+		else
+			status = copy_trace(rest[0], in, out, format, false, NULL);
 		if (out != stdout && fclose(out) && status == AMPSIM_EXIT_OK) {
 			fprintf(stderr, "ampsim trace: %s: %s\n", rest[1], strerror(errno));
 			status = AMPSIM_EXIT_USAGE;

@@ -3,13 +3,15 @@
  * libFuzzer target: the checker on whatever trace the reader accepts - hostile resource tables,
  * device blocks, ring indices, descriptors, headers, kicks, in any order. The checker must judge
  * (or give up with a reason) without reading or writing out of bounds, and its verdicts must be
- * consistent: every rule settled, no more violations shown than counted.
+ * consistent: every rule settled, no more violations shown than counted. Everything the decoder
+ * recognises goes into a pcapng export on the way, as `ampsim trace convert --to pcapng` does.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "amptrace/check.h"
+#include "amptrace/pcapng.h"
 #include "amptrace/trace.h"
 
 #define CHECK(cond)                                                                                \
@@ -20,21 +22,33 @@
 		}                                                                                  \
 	} while (0)
 
-/* A reader is large (one record's buffer): placed statically. */
+/* A reader and a pcapng writer are large (one record's or packet's buffer): placed statically. */
 static struct amptrace_reader reader;
+static struct amptrace_pcapng pcapng;
+
+static void export_item(void *ctx, const struct amptrace_event *ev,
+			const struct ampcheck_decoded *d)
+{
+	(void)ctx;
+	(void)ev;
+	CHECK(d->text[0] && d->payload_len <= AMPTRACE_MAX_STORE);
+	amptrace_pcapng_decoded(&pcapng, d);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* The first byte picks the options, so each profile, side and byte order gets its turn. */
-	struct ampcheck_options opt = {0};
+	struct ampcheck_options opt = {.decoded = export_item};
 	unsigned int nrules, nprofiles;
 	const struct ampcheck_profile *profiles = ampcheck_profiles(&nprofiles);
 	struct amptrace_event ev;
 	struct ampcheck *ck;
 	bool failed = false;
-	FILE *in;
+	char *exported = NULL;
+	size_t exported_len = 0;
+	FILE *in, *out;
 	int rc;
 
 	if (size < 2)
@@ -44,15 +58,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.profile = &profiles[(data[0] >> 4) % nprofiles];
 	in = fmemopen((void *)(data + 1), size - 1, "rb");
 	CHECK(in);
+	out = open_memstream(&exported, &exported_len);
+	CHECK(out && amptrace_pcapng_open(&pcapng, out) == 0);
 	ck = ampcheck_create(&opt);
 	CHECK(ck);
 	if (amptrace_reader_open(&reader, in) == 0) {
-		while ((rc = amptrace_read(&reader, &ev)) == 1)
+		while ((rc = amptrace_read(&reader, &ev)) == 1) {
+			CHECK(amptrace_pcapng_begin(&pcapng, &reader.table, &ev) == 0);
 			if (ampcheck_event(ck, &reader.table, &ev)) {
 				failed = true;
 				CHECK(ampcheck_error(ck)[0]);
 				break;
 			}
+			CHECK(amptrace_pcapng_end(&pcapng) == 0);
+		}
 		if (!failed) {
 			char line[512];
 
@@ -70,6 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	ampcheck_destroy(ck);
+	CHECK(amptrace_pcapng_close(&pcapng) == 0);
+	fclose(out);
+	free(exported);
 	fclose(in);
 	return 0;
 }
