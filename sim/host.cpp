@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The host core: remoteproc, the rpmsg driver role and the mailbox driver (host.h). */
 #include "host.h"
+#include "host_remote.h"
 
 #include <cerrno>
 #include <chrono>
@@ -68,51 +69,6 @@ const char *crash_name(enum amp_rproc_crash_type type)
 
 } // namespace
 
-/**
- * struct host_cpu::remote - the host's side of one remote core
- * @host: the host
- * @index: the core's index in the board
- * @name: the core's name
- * @hw: the core's models
- * @image: the firmware's bytes
- * @image_name: the firmware's file name
- * @mem: the memory remoteproc may reach (the core's aliases of memories the host sees)
- * @rproc: the remote processor
- * @kick: how the host and the core notify each other
- * @mbox_base: the kick mailbox's base in the host's view
- * @txq: kicks waiting for room in the host-to-core FIFO
- * @kicks_to: messages written to the core
- * @kicks_from: messages read from the core
- * @dropped: messages dropped with the queue full
- * @channels: channels the remote announced, over the run
- * @announced: the remote announced a channel since its last (re)start
- * @crash_reported: a crash awaits the host thread
- * @boot_wall: when its first boot began (wall seconds)
- * @bringup: seconds from @boot_wall to its first announcement (< 0: none yet)
- * @boot_error: why its boot failed
- * @dumps: core files written
- * @final_state: its remoteproc state when the run ended, before the host shut it down
- */
-struct host_cpu::remote {
-	host_cpu *host = nullptr;
-	unsigned index = 0;
-	std::string name;
-	remote_core *hw = nullptr;
-	const std::vector<char> *image = nullptr;
-	std::string image_name;
-	std::vector<struct amp_rproc_mem> mem;
-	struct amp_rproc *rproc = nullptr;
-	const ampsim_board_kick *kick = nullptr;
-	uint64_t mbox_base = 0;
-	std::deque<uint32_t> txq;
-	uint64_t kicks_to = 0, kicks_from = 0, dropped = 0;
-	unsigned channels = 0;
-	bool announced = false, crash_reported = false;
-	double boot_wall = -1, bringup = -1;
-	std::string boot_error;
-	unsigned dumps = 0;
-	std::string final_state;
-};
 
 host_cpu::host_cpu(const sc_module_name &name, const ampsim_board &board,
 		   const std::vector<std::vector<char>> &images,
@@ -521,7 +477,18 @@ void host_cpu::op_event(void *ctx, struct amp_rpmsg_link *link, enum amp_rpmsg_e
 			     "virtio_rpmsg_bus %s: %s channel %s addr 0x%x", who.c_str(),
 			     ev == AMP_RPMSG_EV_CHANNEL_CREATED ? "creating" : "destroying",
 			     ch ? amp_rpmsg_channel_name(ch) : "?", a);
+		if (r && ev == AMP_RPMSG_EV_CHANNEL_DESTROYED) {
+			auto &now = r->channels_now;
+
+			for (auto it = now.begin(); it != now.end(); ++it)
+				if (it->addr == a) {
+					now.erase(it);
+					break;
+				}
+		}
 		if (ev == AMP_RPMSG_EV_CHANNEL_CREATED && r) {
+			r->channels_now.push_back(
+				{r->name, ch ? amp_rpmsg_channel_name(ch) : "?", a});
 			r->channels++;
 			r->announced = true;
 			if (r->bringup < 0)
@@ -608,6 +575,7 @@ void host_cpu::service_crashes()
 			log_.print(log_level::info, "host",
 				   "remoteproc %s: handling crash #%u in %s", r.name.c_str(),
 				   before + 1, r.name.c_str());
+		control_close(r); /* remoteproc removes the link: no endpoint of ours on it */
 		err = amp_rproc_service(r.rproc);
 		if (amp_rproc_crash_count(r.rproc) == before)
 			continue; /* already crashed, or stopped: remoteproc ignores it */
@@ -690,6 +658,7 @@ void host_cpu::shutdown_all()
 		r.final_state = amp_rproc_state_name(amp_rproc_state(r.rproc));
 		if (amp_rproc_state(r.rproc) == AMP_RPROC_OFFLINE)
 			continue;
+		control_close(r);
 		(void)amp_rproc_shutdown(r.rproc);
 		log_.print(log_level::info, "host", "remoteproc %s: stopped remote processor %s",
 			   r.name.c_str(), r.name.c_str());
@@ -706,11 +675,16 @@ void host_cpu::main_thread()
 		}
 		boot_all();
 		attention_.notify(); /* a crash during boot waits for the host thread */
-		while (!(finished_ = all_settled())) {
+		/* Under a control channel the run lasts until it says stop. */
+		while (opts_.controlled && !stop_requested_)
+			wait(stop_event_);
+		while (!opts_.controlled && !(finished_ = all_settled())) {
 			if (sc_time_stamp() >= opts_.until)
 				break;
 			wait(opts_.until - sc_time_stamp(), progress_);
 		}
+		if (opts_.controlled)
+			finished_ = all_settled();
 		stopping_ = !finished_ || cycle == opts_.cycles;
 		shutdown_all();
 		if (!finished_)
@@ -740,8 +714,10 @@ void host_cpu::irq_thread()
 				served = true;
 			}
 		}
-		if (!stopping_)
+		if (!stopping_) {
+			service_control();
 			service_crashes();
+		}
 		for (unsigned m = 0; served && m < board_.num_mailboxes; m++)
 			still_high |= irq[m]->read();
 		if (still_high)

@@ -64,6 +64,8 @@ struct remote_core;
  * @io_ctx: passed to @io_ops
  * @cycles: boot/shutdown cycles: each boots every remote, waits until all settled, shuts
  *	them down (a soak test of remoteproc and the firmware's restart path)
+ * @controlled: a control channel drives the run (ampsim run --control): after booting, the
+ *	host serves the remotes until request_stop(), whether they settled or not
  */
 struct host_options {
 	dialogue_options dialogue;
@@ -73,7 +75,29 @@ struct host_options {
 	unsigned cycles = 1;
 	sc_core::sc_time until = sc_core::sc_time(10, sc_core::SC_SEC);
 	bool recovery = true;
+	bool controlled = false;
 	std::string coredump_dir;
+};
+
+/**
+ * struct control_message - a message the control endpoint received
+ * @src: the sender's address
+ * @data: the payload
+ */
+struct control_message {
+	uint32_t src = 0;
+	std::vector<uint8_t> data;
+};
+
+/**
+ * struct channel_info - a channel a remote announced
+ * @core: the remote
+ * @name: the channel's name
+ * @addr: the remote's address for it
+ */
+struct channel_info {
+	std::string core, name;
+	uint32_t addr = 0;
 };
 
 /**
@@ -144,6 +168,36 @@ class host_cpu : public sc_core::sc_module
 	{
 		return cycles_done_;
 	}
+	/**
+	 * Every remote settled (booted, announced, its dialogues done or crashed for good) and
+	 * no crash waits to be handled.
+	 */
+	bool settled_now() const;
+
+	/*
+	 * The control channel's side of the host (sim/host_control.cpp). Called from sc_main
+	 * between sc_start() slices, never from a SystemC process: what must touch the bus is
+	 * queued for the host's interrupt thread.
+	 */
+	/** End a controlled run: the host shuts the remotes down and stops the simulation. */
+	void request_stop();
+	/** The index of the remote named @core, or -1. */
+	int remote_index(const std::string &core) const;
+	/**
+	 * Queue @data from the control endpoint on remote @core's link to address @dst (the host
+	 * thread sends it); the endpoint's address goes to @src.
+	 * Return: false with @err when the link is down or the endpoint cannot be made.
+	 */
+	bool control_send(unsigned core, uint32_t dst, std::vector<uint8_t> data, uint32_t &src,
+			  std::string &err);
+	/** Take the oldest message the control endpoint on @core received; false if none. */
+	bool control_receive(unsigned core, control_message &out);
+	/** Declare @core crashed (fault injection): the host recovers it as any crash. */
+	void inject_crash(unsigned core);
+	/** The channels the remotes have announced, in order. */
+	std::vector<channel_info> channels() const;
+	/** Crashes of remote @core the control channel injected. */
+	unsigned injected_crashes(const std::string &core) const;
 
       private:
 	struct remote;
@@ -155,6 +209,10 @@ class host_cpu : public sc_core::sc_module
 	void boot_all();
 	void shutdown_all();
 	void service_crashes();
+	void service_control();
+	void control_close(remote &r);
+	static int control_rx(struct amp_rpmsg_endpoint *ept, void *data, size_t len, uint32_t src,
+			      void *priv);
 
 	/* The mailbox, as the host's driver programs it. */
 	/* Mailbox @m's register at @offset, through the host's bus. */
@@ -191,7 +249,8 @@ class host_cpu : public sc_core::sc_module
 	sc_core::sc_event progress_, attention_;
 	sc_core::sc_event_or_list irq_events_;
 	unsigned trouble_ = 0, cycles_done_ = 0;
-	bool finished_ = false, stopping_ = false;
+	bool finished_ = false, stopping_ = false, stop_requested_ = false;
+	sc_core::sc_event stop_event_;
 };
 
 } // namespace ampsim

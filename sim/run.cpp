@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <getopt.h>
 #include <memory>
@@ -22,6 +23,7 @@
 
 #include "ampsim.h"
 #include "board.h"
+#include "control.h"
 #include "host.h"
 #include "json_writer.h"
 #include "platform.h"
@@ -59,6 +61,8 @@ const char usage_text[] =
 	"  --stats FILE           write the run's figures (wall times included) as JSON\n"
 	"  --trace FILE           record the wire-level trace (docs/trace-format.md): binary, or\n"
 	"                         text when FILE ends in .txt\n"
+	"  --control FD           serve the control protocol (JSON lines, docs/control.md) on the\n"
+	"                         open file descriptor FD: the run lasts until it says stop\n"
 	"\n"
 	"Standard output carries only simulated quantities: the same inputs print the same\n"
 	"bytes. Wall-clock figures go to standard error.\n"
@@ -78,6 +82,7 @@ constexpr off_t MAX_IMAGE_SIZE = 256 * 1024 * 1024;
  * @log_dir: --log-dir
  * @stats_path: --stats
  * @trace_path: --trace
+ * @control_fd: --control (-1: none)
  */
 struct run_config {
 	std::string board_arg = "omap4";
@@ -86,6 +91,7 @@ struct run_config {
 	host_options host;
 	log_level level = log_level::info;
 	std::string log_dir, stats_path, trace_path;
+	int control_fd = -1;
 };
 
 /**
@@ -289,6 +295,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		OPT_COREDUMP_DIR,
 		OPT_STATS,
 		OPT_TRACE,
+		OPT_CONTROL,
 	};
 	static const struct option options[] = {
 		{"board", required_argument, nullptr, OPT_BOARD},
@@ -307,6 +314,7 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		{"coredump-dir", required_argument, nullptr, OPT_COREDUMP_DIR},
 		{"stats", required_argument, nullptr, OPT_STATS},
 		{"trace", required_argument, nullptr, OPT_TRACE},
+		{"control", required_argument, nullptr, OPT_CONTROL},
 		{"help", no_argument, nullptr, 'h'},
 		{nullptr, 0, nullptr, 0},
 	};
@@ -399,6 +407,13 @@ int parse_options(int argc, char **argv, run_config &cfg)
 		case OPT_TRACE:
 			cfg.trace_path = arg;
 			break;
+		case OPT_CONTROL:
+			if (!parse_uint(optarg, 1000000, v) || fcntl(static_cast<int>(v), F_GETFD) < 0)
+				return usage_error("--control takes an open file descriptor, not '" +
+						   arg + "'");
+			cfg.control_fd = static_cast<int>(v);
+			cfg.host.controlled = true;
+			break;
 		case 'h':
 			std::fputs(usage_text, stdout);
 			return -1;
@@ -474,9 +489,11 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 	std::vector<remote_result> results = host.results();
 	std::vector<std::string> problems;
 	bool crash_expected = !ctx.cfg->host.dialogue.crash.empty();
+	const char *stopper = ctx.cfg->host.controlled ? "the control channel" : "--until";
 
-	std::printf("summary: %s at %.6f s simulated\n",
-		    host.finished() ? "every remote settled" : "stopped by --until",
+	std::printf("summary: %s%s at %.6f s simulated\n",
+		    host.finished() ? "every remote settled" : "stopped by ",
+		    host.finished() ? "" : stopper,
 		    sc_core::sc_time_stamp().to_seconds());
 	if (ctx.cfg->host.cycles > 1)
 		std::printf("  boot cycles: %u of %u completed\n", host.cycles_done(),
@@ -491,7 +508,7 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 			    static_cast<unsigned long long>(r.kicks_from));
 		if (!r.boot_error.empty())
 			problems.push_back(r.name + " did not boot");
-		else if (r.crashes && !crash_expected)
+		else if (r.crashes > host.injected_crashes(r.name) && !crash_expected)
 			problems.push_back(r.name + " crashed");
 		else if (r.state == "crashed")
 			problems.push_back(r.name + " stayed crashed");
@@ -505,7 +522,7 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 		problems.push_back(std::to_string(drv.failures()) + " dialogue(s) failed");
 	for (const auto &r : results)
 		if (!host.finished() && host.drivers().busy(r.name))
-			problems.push_back(r.name + ": a dialogue did not finish by --until");
+			problems.push_back(r.name + ": a dialogue did not finish by " + stopper);
 	if (host.trouble())
 		problems.push_back(std::to_string(host.trouble()) +
 				   " protocol problem(s) seen by the host");
@@ -578,7 +595,10 @@ int sc_main(int, char **)
 		host.attach(board);
 		if (!trace.empty())
 			recorder.attach(board);
-		sc_core::sc_start();
+		if (ctx.cfg->control_fd >= 0)
+			control_channel(ctx.cfg->control_fd, host, *ctx.board, log).serve();
+		else
+			sc_core::sc_start();
 		if (!trace.empty() && !recorder.close())
 			log.print(log_level::error, "trace", "%s is incomplete", trace.c_str());
 		std::fflush(stdout);
