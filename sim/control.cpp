@@ -55,7 +55,7 @@ std::string hex(const std::vector<uint8_t> &data)
 bool unhex(const std::string &text, std::vector<uint8_t> &out)
 {
 	auto nibble = [](char c) {
-		return c >= '0' && c <= '9' ? c - '0'
+		return c >= '0' && c <= '9'   ? c - '0'
 		       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 		       : c >= 'A' && c <= 'F' ? c - 'A' + 10
 					      : -1;
@@ -163,7 +163,8 @@ void control_channel::serve()
 		try {
 			req = json::parse(line.size() > MAX_LINE ? std::string("x") : line);
 		} catch (const json::exception &e) {
-			write_line(json{{"id", nullptr}, {"ok", false},
+			write_line(json{{"id", nullptr},
+					{"ok", false},
 					{"error", std::string("not a JSON request: ") + e.what()}}
 					   .dump());
 			continue;
@@ -226,8 +227,9 @@ void control_channel::serve()
 				json list = json::array();
 
 				for (const auto &c : host_.channels())
-					list.push_back(
-						{{"core", c.core}, {"name", c.name}, {"addr", c.addr}});
+					list.push_back({{"core", c.core},
+							{"name", c.name},
+							{"addr", c.addr}});
 				reply["channels"] = list;
 			} else if (cmd == "send") {
 				unsigned core = core_of();
@@ -240,7 +242,8 @@ void control_channel::serve()
 					data.assign(text.begin(), text.end());
 				} else if (!req.contains("data") || !req["data"].is_string() ||
 					   !unhex(req["data"], data)) {
-					throw request_error("send needs \"data\" (hex) or \"text\"");
+					throw request_error(
+						"send needs \"data\" (hex) or \"text\"");
 				}
 				double dst = number(req, "dst", 0, true);
 				if (dst > 0xfffffffe)

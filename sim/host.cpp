@@ -69,7 +69,6 @@ const char *crash_name(enum amp_rproc_crash_type type)
 
 } // namespace
 
-
 host_cpu::host_cpu(const sc_module_name &name, const ampsim_board &board,
 		   const std::vector<std::vector<char>> &images,
 		   const std::vector<std::string> &image_names, const host_options &opts,

@@ -55,8 +55,8 @@ int host_cpu::control_rx(struct amp_rpmsg_endpoint *, void *data, size_t len, ui
 	return 0;
 }
 
-bool host_cpu::control_send(unsigned core, uint32_t dst, std::vector<uint8_t> data,
-			    uint32_t &src, std::string &err)
+bool host_cpu::control_send(unsigned core, uint32_t dst, std::vector<uint8_t> data, uint32_t &src,
+			    std::string &err)
 {
 	remote &r = *remotes_.at(core);
 	struct amp_rpmsg_link *link = r.rproc ? amp_rproc_link(r.rproc, 0) : nullptr;
@@ -139,11 +139,12 @@ void host_cpu::service_control()
 						     m.first);
 
 			if (rc == -AMP_ENOMEM)
-				break; /* no free buffer yet: the next kick from the remote returns one */
+				break; /* no free buffer yet: the next kick from the remote returns
+					  one */
 			if (rc)
 				log_.print(log_level::warn, "host",
-					   "control: a message to 0x%x on %s was not sent: %s", m.first,
-					   r.name.c_str(), amp_strerror(rc));
+					   "control: a message to 0x%x on %s was not sent: %s",
+					   m.first, r.name.c_str(), amp_strerror(rc));
 			r.outbox.pop_front();
 		}
 	}

@@ -408,9 +408,11 @@ int parse_options(int argc, char **argv, run_config &cfg)
 			cfg.trace_path = arg;
 			break;
 		case OPT_CONTROL:
-			if (!parse_uint(optarg, 1000000, v) || fcntl(static_cast<int>(v), F_GETFD) < 0)
-				return usage_error("--control takes an open file descriptor, not '" +
-						   arg + "'");
+			if (!parse_uint(optarg, 1000000, v) ||
+			    fcntl(static_cast<int>(v), F_GETFD) < 0)
+				return usage_error(
+					"--control takes an open file descriptor, not '" + arg +
+					"'");
 			cfg.control_fd = static_cast<int>(v);
 			cfg.host.controlled = true;
 			break;
@@ -493,8 +495,7 @@ int summarise(run_context &ctx, const host_cpu &host, const platform &board, run
 
 	std::printf("summary: %s%s at %.6f s simulated\n",
 		    host.finished() ? "every remote settled" : "stopped by ",
-		    host.finished() ? "" : stopper,
-		    sc_core::sc_time_stamp().to_seconds());
+		    host.finished() ? "" : stopper, sc_core::sc_time_stamp().to_seconds());
 	if (ctx.cfg->host.cycles > 1)
 		std::printf("  boot cycles: %u of %u completed\n", host.cycles_done(),
 			    ctx.cfg->host.cycles);
