@@ -286,6 +286,7 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in)
 	r->prefix = 0;
 	r->nfresh = 0;
 	r->ahead_pos = r->ahead_len = 0;
+	r->last_initiator = r->last_region = 0;
 	r->error[0] = '\0';
 	if (!in)
 		return trace_fail(r->error, "no stream");

@@ -4,7 +4,6 @@
  * definition or event per line, fields separated by spaces; '#' comments and blank lines are
  * allowed on input and never written.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,38 +130,68 @@ static int split(char *line, char **field, char *err)
 	return n;
 }
 
+/* Decimal, or hexadecimal after 0x / 0X (a leading 0 is not octal), up to @max. */
 static int number(const char *text, uint64_t max, uint64_t *out, const char *what, char *err)
 {
-	char *end;
-	unsigned long long v;
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	const char *p = hex ? text + 2 : text;
+	uint64_t v = 0, base = hex ? 16 : 10;
 
-	errno = 0;
-	if (*text == '-' || *text == '+' || *text == ' ')
+	if (!*p)
 		return trace_fail(err, "%s: '%s' is not a number", what, text);
-	v = strtoull(text, &end, 0);
-	if (errno || *end || end == text)
-		return trace_fail(err, "%s: '%s' is not a number", what, text);
+	for (; *p; p++) {
+		unsigned int d = *p >= '0' && *p <= '9'	  ? (unsigned int)(*p - '0')
+				 : hex && *p >= 'a' && *p <= 'f' ? (unsigned int)(*p - 'a' + 10)
+				 : hex && *p >= 'A' && *p <= 'F' ? (unsigned int)(*p - 'A' + 10)
+								  : 16u;
+
+		if (d >= base)
+			return trace_fail(err, "%s: '%s' is not a number", what, text);
+		if (v > (UINT64_MAX - d) / base)
+			return trace_fail(err, "%s: %s is above %" PRIu64, what, text, max);
+		v = v * base + d;
+	}
 	if (v > max)
 		return trace_fail(err, "%s: %s is above %" PRIu64, what, text, max);
 	*out = v;
 	return 0;
 }
 
-static int find_initiator(const struct amptrace_table *t, const char *name, uint16_t *id, char *err)
+/*
+ * Names to ids. Events name the same few initiators and regions over and over: the last hit of
+ * each is tried first (checked against the table, which a definition may have changed since).
+ */
+static int find_initiator(struct amptrace_reader *r, const char *name, uint16_t *id, char *err)
 {
+	const struct amptrace_table *t = &r->table;
+	unsigned int last = r->last_initiator;
+
+	if (t->initiator[last].defined && !strcmp(t->initiator[last].name, name)) {
+		*id = (uint16_t)last;
+		return 0;
+	}
 	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
 		if (t->initiator[i].defined && !strcmp(t->initiator[i].name, name)) {
 			*id = (uint16_t)i;
+			r->last_initiator = (uint8_t)i;
 			return 0;
 		}
 	return trace_fail(err, "no initiator named '%s'", name);
 }
 
-static int find_region(const struct amptrace_table *t, const char *name, uint16_t *id, char *err)
+static int find_region(struct amptrace_reader *r, const char *name, uint16_t *id, char *err)
 {
+	const struct amptrace_table *t = &r->table;
+	unsigned int last = r->last_region;
+
+	if (t->region[last].defined && !strcmp(t->region[last].name, name)) {
+		*id = (uint16_t)last;
+		return 0;
+	}
 	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
 		if (t->region[i].defined && !strcmp(t->region[i].name, name)) {
 			*id = (uint16_t)i;
+			r->last_region = (uint8_t)i;
 			return 0;
 		}
 	return trace_fail(err, "no region named '%s'", name);
@@ -218,8 +247,8 @@ static int parse_definition(struct amptrace_reader *r, char **f, int n, char *er
 
 		if (n != 4)
 			return trace_fail(err, "view REGION INITIATOR BASE: %d fields", n);
-		if (find_region(&r->table, f[1], &region, err) ||
-		    find_initiator(&r->table, f[2], &initiator, err) ||
+		if (find_region(r, f[1], &region, err) ||
+		    find_initiator(r, f[2], &initiator, err) ||
 		    number(f[3], UINT64_MAX, &base, "view base", err) ||
 		    trace_define_view(&r->table, region, initiator, base, err))
 			return -1;
@@ -264,7 +293,7 @@ static int parse_event(struct amptrace_reader *r, char **f, int n, struct amptra
 		return trace_fail(err, "%s: %d fields, not %d", f[1], n, kinds[k].fields);
 	ev->kind = kinds[k].kind;
 	if (number(f[0], UINT64_MAX, &ev->time_ps, "time", err) ||
-	    find_initiator(&r->table, f[2], &ev->initiator, err))
+	    find_initiator(r, f[2], &ev->initiator, err))
 		return -1;
 	if (ev->kind == AMPTRACE_BARRIER) {
 		for (v = 0; v <= AMPTRACE_BARRIER_FULL &&
@@ -276,7 +305,7 @@ static int parse_event(struct amptrace_reader *r, char **f, int n, struct amptra
 		ev->barrier = (uint8_t)v;
 		return trace_check_event(&r->table, ev, r->last_time, err);
 	}
-	if (find_region(&r->table, f[3], &ev->region, err))
+	if (find_region(r, f[3], &ev->region, err))
 		return -1;
 	switch (ev->kind) {
 	case AMPTRACE_STORE:

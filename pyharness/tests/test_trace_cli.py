@@ -68,12 +68,31 @@ def test_errors_in_text_name_the_line(tmp_path):
     assert "line 3: barrier kind 'sideways' (write, read or full)" in err
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("010 barrier host full", "#0 10 barrier host full"),  # a leading 0 is not octal
+    ("0x10 barrier host full", "#0 16 barrier host full"),
+    ("0X1f barrier host full", "#0 31 barrier host full"),
+], ids=["leading-zero", "hex", "hex-upper"])
+def test_numbers_are_decimal_or_0x_hex(tmp_path, text, shown):
+    good = tmp_path / "n.txt"
+    good.write_text(f"ampsim-trace 1\ninitiator 0 host host\n{text}\n")
+    assert shown in trace("show", good).stdout.decode().splitlines()
+
+
+@pytest.mark.parametrize("number", ["0x", "1a", "0x1g", "18446744073709551616", "-1", "+1"])
+def test_malformed_numbers_name_the_line(tmp_path, number):
+    bad = tmp_path / "n.txt"
+    bad.write_text(f"ampsim-trace 1\ninitiator 0 host host\n{number} barrier host full\n")
+    err = trace("show", bad, status=1).stderr.decode()
+    assert "line 3: " in err and number in err
+
+
 @pytest.mark.parametrize("args,message", [
     ((), "no trace verb"),
     (("dump", "x"), "unknown trace verb"),
     (("show",), "trace show takes one FILE"),
     (("convert", "a"), "trace convert takes IN and OUT"),
-    (("convert", "a", "b", "--to", "pcap"), "--to takes binary or text"),
+    (("convert", "a", "b", "--to", "pcap"), "--to takes binary, text or pcapng"),
     (("show", "/nonexistent/trace"), "No such file or directory"),
 ])
 def test_usage_errors(args, message):

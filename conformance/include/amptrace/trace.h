@@ -212,6 +212,7 @@ struct amptrace_reader {
 	 * decoding it) */
 	uint8_t ahead[65536];
 	size_t ahead_pos, ahead_len;
+	uint8_t last_initiator, last_region; /* text: the names last looked up */
 	char line[2 * AMPTRACE_MAX_STORE + 256];
 };
 
