@@ -150,6 +150,7 @@ struct ck_link {
 	struct ck_buf *bufs;
 	unsigned int nbufs, bufcap;
 	unsigned int last_buf; /* the buffer the last buffer store hit (stores come in runs) */
+	uint32_t max_buf_len; /* the longest buffer seen */
 	struct ck_ns ns[CK_MAX_NS];
 	unsigned int nns;
 	uint32_t addrs[2][CK_MAX_ADDRS]; /* per side: addresses announced or sent from */

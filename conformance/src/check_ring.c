@@ -99,6 +99,8 @@ static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uin
 	b = &l->bufs[at];
 	b->addr = addr;
 set:
+	if (len > l->max_buf_len)
+		l->max_buf_len = len;
 	b->len = len;
 	b->vring = (uint8_t)vring;
 	b->desc = desc;
@@ -111,16 +113,15 @@ static bool overlaps_held(const struct ck_link *l, uint64_t addr, uint32_t len)
 {
 	long i = buf_floor(l, addr + (len ? len - 1 : 0));
 
+	/* From the last buffer starting inside [addr, addr + len) down: one starting below @addr
+	 * reaches it only if it is longer than the distance, and none is longer than the longest
+	 * seen. */
 	for (; i >= 0; i--) {
 		const struct ck_buf *b = &l->bufs[i];
 
-		if (b->addr + b->len <= addr) {
-			/* Earlier buffers may be longer; buffers rarely nest, so look a little. */
-			if (addr - b->addr > 65536)
-				break;
-			continue;
-		}
-		if (buf_held(l, b))
+		if (b->addr < addr && addr - b->addr >= l->max_buf_len)
+			break;
+		if (b->addr + b->len > addr && buf_held(l, b))
 			return true;
 	}
 	return false;
