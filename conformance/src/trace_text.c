@@ -4,7 +4,11 @@
  * definition or event per line, fields separated by spaces; '#' comments and blank lines are
  * allowed on input and never written.
  */
+/* fgets_unlocked(): a reader owns its stream; stdio's per-call locking is a third of the time
+ * of reading a line. */
+#define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +94,7 @@ static int next_line(struct amptrace_reader *r, char *err)
 {
 	size_t len;
 
-	if (!fgets(r->line + r->prefix, (int)(sizeof(r->line) - r->prefix), r->in)) {
+	if (!fgets_unlocked(r->line + r->prefix, (int)(sizeof(r->line) - r->prefix), r->in)) {
 		if (ferror(r->in))
 			return trace_fail(err, "read error");
 		if (!r->prefix)
@@ -98,16 +102,18 @@ static int next_line(struct amptrace_reader *r, char *err)
 		r->line[r->prefix] = '\0'; /* the detected header, with no newline after it */
 	}
 	r->prefix = 0;
-	r->offset++;
 	len = strlen(r->line);
 	if (len + 1 == sizeof(r->line) && r->line[len - 1] != '\n')
 		return trace_fail(err, "longer than %zu characters", sizeof(r->line) - 2);
+	/* fgets stops at a newline only: a line that ends without one (the last, or one cut by a
+	 * NUL byte, which strlen stops at) is checked for a NUL before the stream position. */
 	if (len && r->line[len - 1] == '\n')
 		r->line[--len] = '\0';
+	else if (!feof(r->in))
+		return trace_fail(err, "a NUL byte in the line");
 	if (len && r->line[len - 1] == '\r')
 		r->line[--len] = '\0';
-	if (strlen(r->line) != len)
-		return trace_fail(err, "a NUL byte in the line");
+	r->offset++; /* errors above are reported as line r->offset + 1 */
 	return 1;
 }
 
@@ -140,10 +146,10 @@ static int number(const char *text, uint64_t max, uint64_t *out, const char *wha
 	if (!*p)
 		return trace_fail(err, "%s: '%s' is not a number", what, text);
 	for (; *p; p++) {
-		unsigned int d = *p >= '0' && *p <= '9'	  ? (unsigned int)(*p - '0')
+		unsigned int d = *p >= '0' && *p <= '9'          ? (unsigned int)(*p - '0')
 				 : hex && *p >= 'a' && *p <= 'f' ? (unsigned int)(*p - 'a' + 10)
 				 : hex && *p >= 'A' && *p <= 'F' ? (unsigned int)(*p - 'A' + 10)
-								  : 16u;
+								 : 16u;
 
 		if (d >= base)
 			return trace_fail(err, "%s: '%s' is not a number", what, text);

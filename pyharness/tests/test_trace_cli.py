@@ -79,6 +79,17 @@ def test_numbers_are_decimal_or_0x_hex(tmp_path, text, shown):
     assert shown in trace("show", good).stdout.decode().splitlines()
 
 
+@pytest.mark.parametrize("content, line", [
+    (b"5 barrier host full\0junk\n", 3),
+    (b"5 barrier host full\n6 barrier\0 host full\n", 4),
+], ids=["nul-then-text", "nul-inside"])
+def test_nul_bytes_are_refused_with_their_line(tmp_path, content, line):
+    bad = tmp_path / "nul.txt"
+    bad.write_bytes(b"ampsim-trace 1\ninitiator 0 host host\n" + content)
+    err = trace("show", bad, status=1).stderr.decode()
+    assert f"line {line}: a NUL byte in the line" in err
+
+
 @pytest.mark.parametrize("number", ["0x", "1a", "0x1g", "18446744073709551616", "-1", "+1"])
 def test_malformed_numbers_name_the_line(tmp_path, number):
     bad = tmp_path / "n.txt"
