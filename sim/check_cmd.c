@@ -333,6 +333,11 @@ int ampsim_check(int argc, char **argv)
 		goto destroy;
 	}
 	status = ampcheck_finish(ck) ? AMPSIM_EXIT_FAILURE : AMPSIM_EXIT_OK;
+	if (!ampcheck_links(ck))
+		fprintf(stderr,
+			"ampsim check: %s: no rpmsg link found (no resource table copied in, no "
+			"device block's status written): no rule had anything to judge\n",
+			path);
 	if (json)
 		report_json(ck, path, reader.events, profile, opt.sides, status);
 	else

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "amptrace/pcapng.h"
+#include "trace_internal.h"
 
 #define BLOCK_SHB          0x0a0d0d0au
 #define BLOCK_IDB          0x00000001u
@@ -21,24 +22,6 @@
 #define OPT_IF_TSRESOL     9
 /* Timestamps in picoseconds: if_tsresol 12 means units of 10^-12 s. */
 #define TSRESOL_PS 12
-
-static void put16(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *b, uint32_t v)
-{
-	put16(b, v);
-	put16(b + 2, v >> 16);
-}
-
-static void put64(uint8_t *b, uint64_t v)
-{
-	put32(b, (uint32_t)v);
-	put32(b + 4, (uint32_t)(v >> 32));
-}
 
 static uint32_t pad4(uint32_t n)
 {

@@ -256,3 +256,9 @@ def test_trace_show_decode_explains_the_events(tmp_path):
     bad = subprocess.run([str(AMPSIM), "trace", "convert", "--decode", shown, tmp_path / "c"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "--decode is an option of trace show" in bad.stderr
+
+
+def test_a_trace_without_links_says_so():
+    proc = check(ROOT / "fixtures" / "traces" / "kick.txt", status=0)
+    assert "no rpmsg link found" in proc.stderr
+    assert "0 rpmsg links" in proc.stdout
