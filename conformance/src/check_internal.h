@@ -252,7 +252,7 @@ void ck_publish(struct ampcheck *ck, struct ck_link *l, unsigned int vring, unsi
 		uint16_t old_idx, uint16_t new_idx);
 
 void ck_suppression_changed(struct ampcheck *ck, struct ck_link *l, unsigned int vring,
-			    unsigned int dir);
+			    unsigned int dir, unsigned int field);
 void ck_mailbox(struct ampcheck *ck, const struct amptrace_event *ev);
 void ck_notify_reset(struct ck_vring *vr);
 void ck_fence(struct ampcheck *ck, uint16_t initiator);

@@ -87,13 +87,25 @@ void ck_publish(struct ampcheck *ck, struct ck_link *l, unsigned int vring, unsi
  * makes the next wanted publication the one NOTIF-008 watches.
  */
 void ck_suppression_changed(struct ampcheck *ck, struct ck_link *l, unsigned int vring,
-			    unsigned int dir)
+			    unsigned int dir, unsigned int field)
 {
+	static const char *const names[] = {"avail.flags", "used.flags", "used_event",
+					    "avail_event"};
 	struct ck_vring *vr = &l->vr[vring];
 	struct ck_notify *n = &vr->notify[dir];
 	bool event_idx = ck_feature(ck, l, FEATURE_EVENT_IDX);
 	bool off = !event_idx && (peer_flags(ck, l, vr, dir) & 1);
+	uint16_t value = field < 2 ? peer_flags(ck, l, vr, dir) : peer_event(ck, l, vr, dir);
 
+	/* The peer of direction 1 (device publications) is the driver, and the reverse. */
+	ck_decoded(ck, l,
+		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_SUPPRESSION,
+					      .vring = (int)vring,
+					      .side = dir ? AMPCHECK_SIDE_DRIVER
+							  : AMPCHECK_SIDE_DEVICE,
+					      .flags = field,
+					      .value = value},
+		   "vring%u %s = %u", vring, names[field & 3], value);
 	for (unsigned int i = 0; i < n->npending; i++)
 		if (n->pending[i].want == WANT_YES && off)
 			n->pending[i].want = WANT_EITHER;

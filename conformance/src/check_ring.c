@@ -252,6 +252,16 @@ static int expose(struct ampcheck *ck, struct ck_link *l, unsigned int idx, uint
 		d->exposed_seq = ck->ev->seq + 1;
 		if (mapped && len && buf_insert(ck, l, mapped, len, idx, j))
 			return -1;
+		ck_decoded(ck, l,
+			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_DESC,
+						      .vring = (int)idx,
+						      .side = AMPCHECK_SIDE_DRIVER,
+						      .addr = mapped,
+						      .value = j,
+						      .len = len,
+						      .flags = flags},
+			   "vring%u desc %u exposed: buffer 0x%llx, %u bytes, flags 0x%x", idx, j,
+			   (unsigned long long)mapped, len, flags);
 		if (!(flags & VRING_DESC_F_NEXT))
 			break;
 		if (next >= vr->num) {
@@ -484,6 +494,13 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 				       id >= vr->num ? "out of range" : "not an available head");
 			continue;
 		}
+		ck_decoded(ck, l,
+			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_USED,
+						      .vring = (int)idx,
+						      .side = AMPCHECK_SIDE_DEVICE,
+						      .value = id,
+						      .len = len},
+			   "vring%u desc %u returned, used length %u", idx, id, len);
 		return_chain(ck, l, idx, id, len);
 	}
 	vr->used_idx = new_idx;
@@ -548,7 +565,7 @@ static int driver_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned in
 		if (flags > 1 || (flags && ck_feature(ck, l, FEATURE_EVENT_IDX)))
 			ck_violate_now(ck, AMPCHECK_R_NOTIF_001, -1, AMPCHECK_SIDE_DRIVER,
 				       "vring%u avail.flags 0x%x", idx, flags);
-		ck_suppression_changed(ck, l, idx, 1);
+		ck_suppression_changed(ck, l, idx, 1, 0);
 	}
 	for (uint64_t at = a < vr->avail + 4 ? vr->avail + 4 : a & ~1ull;
 	     at < b && at < vr->avail + 4 + 2ull * vr->num; at += 2) {
@@ -569,7 +586,7 @@ static int driver_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned in
 			       idx, slot, vr->avail_idx);
 	}
 	if (span(a, b, vr->avail + 4 + 2ull * vr->num, vr->avail_end))
-		ck_suppression_changed(ck, l, idx, 1);
+		ck_suppression_changed(ck, l, idx, 1, 2);
 	if (span(a, b, vr->used, vr->end) && !zeroing) {
 		ck_exercise(ck, AMPCHECK_R_DRV_007);
 		ck_violate_now(ck, AMPCHECK_R_DRV_007, AMPCHECK_DEV_DRIVER_WRITES_USED,
@@ -606,7 +623,7 @@ static void device_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned i
 		if (flags > 1 || (flags && ck_feature(ck, l, FEATURE_EVENT_IDX)))
 			ck_violate_now(ck, AMPCHECK_R_NOTIF_002, -1, AMPCHECK_SIDE_DEVICE,
 				       "vring%u used.flags 0x%x", idx, flags);
-		ck_suppression_changed(ck, l, idx, 0);
+		ck_suppression_changed(ck, l, idx, 0, 1);
 	}
 	if (span(a, b, vr->used + 4, vr->used + 4 + 8ull * vr->num)) {
 		uint64_t from = a < vr->used + 4 ? vr->used + 4 : a;
@@ -634,7 +651,7 @@ static void device_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned i
 	}
 	if (span(a, b, vr->used + 4 + 8ull * vr->num, vr->end)) {
 		vr->avail_event_written = true;
-		ck_suppression_changed(ck, l, idx, 0);
+		ck_suppression_changed(ck, l, idx, 0, 3);
 	}
 	if (span(a, b, vr->used + 2, vr->used + 4)) {
 		ck_exercise(ck, AMPCHECK_R_INIT_004);

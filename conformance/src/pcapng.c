@@ -258,6 +258,27 @@ void amptrace_pcapng_decoded(struct amptrace_pcapng *p, const struct ampcheck_de
 	case AMPCHECK_D_RESET:
 		item(p, AMPTRACE_ITEM_RESET, v, 4);
 		break;
+	case AMPCHECK_D_DESC:
+		v[4] = vring;
+		put16(v + 6, (uint32_t)d->value);
+		put64(v + 8, d->addr);
+		put32(v + 16, d->len);
+		put16(v + 20, d->flags);
+		item(p, AMPTRACE_ITEM_DESC, v, 22);
+		break;
+	case AMPCHECK_D_USED:
+		v[4] = vring;
+		put16(v + 6, (uint32_t)d->value);
+		put32(v + 8, d->len);
+		item(p, AMPTRACE_ITEM_USED, v, 12);
+		break;
+	case AMPCHECK_D_SUPPRESSION:
+		v[4] = vring;
+		v[5] = d->side;
+		v[6] = (uint8_t)d->flags;
+		put16(v + 8, (uint32_t)d->value);
+		item(p, AMPTRACE_ITEM_SUPPRESSION, v, 10);
+		break;
 	}
 	/* The decoder's line as a packet comment too (Wireshark shows those as they are). */
 	if (p->comments + n + 1 <= sizeof(p->comment)) {

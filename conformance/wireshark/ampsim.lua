@@ -23,8 +23,10 @@ local NS_FLAGS = { [0] = "create", [1] = "destroy" }
 local ITEMS = {
 	[1] = "region", [2] = "link", [3] = "status", [4] = "features", [5] = "vring layout",
 	[6] = "notify id", [7] = "avail.idx", [8] = "used.idx", [9] = "kick", [10] = "rpmsg message",
-	[11] = "name service", [12] = "reset",
+	[11] = "name service", [12] = "reset", [13] = "descriptor exposed", [14] = "descriptor returned",
+	[15] = "suppression",
 }
+local SUPPRESSION = { [0] = "avail.flags", [1] = "used.flags", [2] = "used_event", [3] = "avail_event" }
 
 local f = proto.fields
 f.version = ProtoField.uint8("ampsim.version", "Version")
@@ -71,6 +73,13 @@ f.ns_addr = ProtoField.uint32("ampsim.ns.addr", "Address", base.HEX)
 f.ns_flags = ProtoField.uint32("ampsim.ns.flags", "Flags", base.DEC, NS_FLAGS)
 f.ns_src = ProtoField.uint32("ampsim.ns.src", "Sent from", base.HEX)
 f.reset = ProtoField.uint32("ampsim.reset", "Reset of link")
+f.desc = ProtoField.uint16("ampsim.ring.desc", "Descriptor")
+f.desc_addr = ProtoField.uint64("ampsim.ring.desc.addr", "Buffer", base.HEX)
+f.desc_len = ProtoField.uint32("ampsim.ring.desc.len", "Length")
+f.desc_flags = ProtoField.uint16("ampsim.ring.desc.flags", "Flags", base.HEX)
+f.used_len = ProtoField.uint32("ampsim.ring.used.len", "Used length")
+f.supp_field = ProtoField.uint8("ampsim.ring.suppression", "Suppression field", base.DEC, SUPPRESSION)
+f.supp_value = ProtoField.uint16("ampsim.ring.suppression.value", "Suppression value")
 
 local HEADER = 40
 local interface_name = Field.new("frame.interface_name")
@@ -143,6 +152,26 @@ local function item(buf, off, tree)
 			v(20, 32):stringz(), v(8, 4):le_uint())
 	elseif t == 12 then
 		return "reset"
+	elseif t == 13 then
+		sub:add(f.vring, v(4, 1))
+		sub:add_le(f.desc, v(6, 2))
+		sub:add_le(f.desc_addr, v(8, 8))
+		sub:add_le(f.desc_len, v(16, 4))
+		sub:add_le(f.desc_flags, v(20, 2))
+		return string.format("vring%d desc %d exposed", v(4, 1):uint(), v(6, 2):le_uint())
+	elseif t == 14 then
+		sub:add(f.vring, v(4, 1))
+		sub:add_le(f.desc, v(6, 2))
+		sub:add_le(f.used_len, v(8, 4))
+		return string.format("vring%d desc %d returned (%d)", v(4, 1):uint(), v(6, 2):le_uint(),
+			v(8, 4):le_uint())
+	elseif t == 15 then
+		sub:add(f.vring, v(4, 1))
+		sub:add(f.side, v(5, 1))
+		sub:add(f.supp_field, v(6, 1))
+		sub:add_le(f.supp_value, v(8, 2))
+		return string.format("vring%d %s = %d", v(4, 1):uint(), SUPPRESSION[v(6, 1):uint()] or "?",
+			v(8, 2):le_uint())
 	end
 	return nil
 end

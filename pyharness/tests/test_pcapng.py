@@ -111,6 +111,24 @@ def test_ring_fields(echo_pcap):
     assert [r[0] for r in status][:3] == ["0x01", "0x03", "0x07"]
 
 
+def test_ownership_and_suppression_fields(echo_pcap):
+    exposed = tshark_fields(echo_pcap, "ampsim.ring.desc.len", "ampsim.ring.desc.flags",
+                            display_filter="ampsim.item == 13 && ampsim.ring.vring == 0")
+    # The 256 receive buffers posted at bring-up (one packet, one avail.idx store), then the
+    # one re-posted after the announcement and after each of the three answers.
+    lengths = [n for r in exposed for n in r[0].split(",")]
+    flags = [n for r in exposed for n in r[1].split(",")]
+    assert len(exposed) == 5 and len(lengths) == 256 + 4
+    assert set(lengths) == {"512"} and set(flags) == {"0x0002"}
+    returned = tshark_fields(echo_pcap, "ampsim.ring.desc", "ampsim.ring.used.len",
+                             display_filter="ampsim.item == 14 && ampsim.ring.vring == 1")
+    assert len(returned) == 3 and all(r[1] == "0" for r in returned)
+    suppression = tshark_fields(echo_pcap, "ampsim.ring.suppression",
+                                "ampsim.ring.suppression.value",
+                                display_filter="ampsim.item == 15")
+    assert suppression  # the zeroed rings at least
+
+
 def test_decoder_lines_are_packet_comments(echo_pcap):
     comments = tshark_fields(echo_pcap, "frame.comment", display_filter="frame.comment")
     text = " ".join(c[0] for c in comments)

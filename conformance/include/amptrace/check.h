@@ -189,6 +189,12 @@ enum ampcheck_byte_order {
  *	@payload)
  * @AMPCHECK_D_NS: a name-service record by @side (@name, @addr, @flags: 0 create, 1 destroy)
  * @AMPCHECK_D_RESET: the driver reset the device
+ * @AMPCHECK_D_DESC: an avail.idx store exposed descriptor @value of @vring (buffer at trace
+ *	address @addr, @len bytes, @flags): the device owns it now
+ * @AMPCHECK_D_USED: a used.idx store returned descriptor @value of @vring with used length
+ *	@len: the driver owns it again
+ * @AMPCHECK_D_SUPPRESSION: @side changed the notification suppression of @vring: @flags is the
+ *	field (0 avail.flags, 1 used.flags, 2 used_event, 3 avail_event), @value its new value
  */
 enum ampcheck_decoded_kind {
 	AMPCHECK_D_LINK,
@@ -202,6 +208,9 @@ enum ampcheck_decoded_kind {
 	AMPCHECK_D_MESSAGE,
 	AMPCHECK_D_NS,
 	AMPCHECK_D_RESET,
+	AMPCHECK_D_DESC,
+	AMPCHECK_D_USED,
+	AMPCHECK_D_SUPPRESSION,
 };
 
 /**

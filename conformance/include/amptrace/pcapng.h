@@ -50,6 +50,12 @@ extern "C" {
  * @AMPTRACE_ITEM_NS: link (32), vring (8), side (8), 0 (16), addr (32), flags (32), src (32),
  *	name (32 bytes)
  * @AMPTRACE_ITEM_RESET: link (32)
+ * @AMPTRACE_ITEM_DESC: link (32), vring (8), 0 (8), descriptor (16), buffer address (64),
+ *	length (32), flags (16) - exposed to the device
+ * @AMPTRACE_ITEM_USED: link (32), vring (8), 0 (8), descriptor (16), used length (32) -
+ *	returned to the driver
+ * @AMPTRACE_ITEM_SUPPRESSION: link (32), vring (8), side (8), field (8: 0 avail.flags,
+ *	1 used.flags, 2 used_event, 3 avail_event), 0 (8), value (16)
  */
 enum amptrace_pcapng_item {
 	AMPTRACE_ITEM_REGION = 1,
@@ -64,6 +70,9 @@ enum amptrace_pcapng_item {
 	AMPTRACE_ITEM_MESSAGE,
 	AMPTRACE_ITEM_NS,
 	AMPTRACE_ITEM_RESET,
+	AMPTRACE_ITEM_DESC,
+	AMPTRACE_ITEM_USED,
+	AMPTRACE_ITEM_SUPPRESSION,
 };
 
 /**
