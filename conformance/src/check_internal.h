@@ -71,6 +71,7 @@ struct ck_desc {
 	uint32_t written; /* bytes the device wrote into it while it owned it */
 	bool unbound;     /* it carries a message to an address its receiver never made known */
 	uint64_t exposed_seq;
+	uint64_t exposed_time;
 };
 
 struct ck_pub {
@@ -89,8 +90,9 @@ struct ck_notify {
 	uint64_t last_pub_seq;
 	bool empty_kick; /* a kick with nothing to announce came after the last publication */
 	bool changed;    /* the peer re-enabled kicks since the last publication */
-	uint64_t
-		unfenced; /* seq+1 of a publication neither kicked nor followed by a full barrier */
+	/* seq+1 of a publication neither kicked nor followed by a full barrier, and its time */
+	uint64_t unfenced;
+	uint64_t unfenced_time;
 };
 
 struct ck_vring {
@@ -143,14 +145,14 @@ struct ck_link {
 	uint64_t reset_seq;     /* seq+1 of the last reset (status 0 after a nonzero status) */
 	bool ever_ok;           /* DRIVER_OK was set since the block was found */
 	bool vring0_kick_owed;
-	uint64_t vring0_kick_owed_seq;
+	uint64_t vring0_kick_owed_seq, vring0_kick_owed_time;
 	bool vring0_kicked; /* the driver kicked vring0 since DRIVER_OK */
 	bool device_announced;
 	struct ck_vring vr[2];
 	struct ck_buf *bufs;
 	unsigned int nbufs, bufcap;
 	unsigned int last_buf; /* the buffer the last buffer store hit (stores come in runs) */
-	uint32_t max_buf_len; /* the longest buffer seen */
+	uint32_t max_buf_len;  /* the longest buffer seen */
 	struct ck_ns ns[CK_MAX_NS];
 	unsigned int nns;
 	uint32_t addrs[2][CK_MAX_ADDRS]; /* per side: addresses announced or sent from */
@@ -213,6 +215,13 @@ void ck_violate_now(struct ampcheck *ck, unsigned int rule, int deviation, uint8
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ck_decoded(struct ampcheck *ck, const struct ck_link *l, struct ampcheck_decoded *d,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* ck_decoded() only when a caller listens: the record is not even built otherwise (the
+ * checker's hot paths report on every descriptor). */
+#define CK_DECODED(ck, l, ...)                                                                     \
+	do {                                                                                       \
+		if ((ck)->opt.decoded)                                                             \
+			ck_decoded(ck, l, __VA_ARGS__);                                            \
+	} while (0)
 int ck_fail(struct ampcheck *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size);
 uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr);

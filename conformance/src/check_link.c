@@ -164,7 +164,7 @@ int ck_vring_layout(struct ampcheck *ck, struct ck_link *l, unsigned int index)
 	vr->active = true;
 	ck_ring_reset(l, vr);
 	ck_link_bounds(l);
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_VRING,
 					      .vring = (int)index,
 					      .addr = base,
@@ -205,7 +205,7 @@ static struct ck_link *link_add(struct ampcheck *ck, uint64_t block, bool big)
 		l->vr[i].image_notifyid =
 			ck_ld32(ck, l, block + OFF_VRING + VRING_ENTRY * i + VR_NOTIFYID);
 	ck_link_bounds(l);
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_LINK, .vring = -1, .addr = block},
 		   "rpmsg device block at 0x%llx (%s)", (unsigned long long)block,
 		   ck->table->region[region].name);
@@ -381,7 +381,8 @@ static void link_reset(struct ampcheck *ck, struct ck_link *l)
 {
 	if (l->vring0_kick_owed)
 		ck_violate(ck, AMPCHECK_R_INIT_006, -1, AMPCHECK_SIDE_DRIVER,
-			   l->vring0_kick_owed_seq, ck->ev->time_ps, l->initiator[CK_DRIVER],
+			   l->vring0_kick_owed_seq, l->vring0_kick_owed_time,
+			   l->initiator[CK_DRIVER],
 			   "DRIVER_OK was set and the device reset without a vring0 kick");
 	l->vring0_kick_owed = false;
 	l->vring0_kicked = false;
@@ -390,7 +391,7 @@ static void link_reset(struct ampcheck *ck, struct ck_link *l)
 	for (unsigned int i = 0; i < 2; i++)
 		ck_ring_reset(l, &l->vr[i]);
 	ck_msg_reset(l);
-	ck_decoded(ck, l, &(struct ampcheck_decoded){.kind = AMPCHECK_D_RESET, .vring = -1},
+	CK_DECODED(ck, l, &(struct ampcheck_decoded){.kind = AMPCHECK_D_RESET, .vring = -1},
 		   "reset");
 }
 
@@ -414,7 +415,7 @@ static void check_features(struct ampcheck *ck, struct ck_link *l)
 	if (g & ~known & d)
 		ck_violate_now(ck, AMPCHECK_R_FEAT_001, -1, AMPCHECK_SIDE_DRIVER,
 			       "gfeatures 0x%x accepts vendor bits 0x%x", g, g & ~known);
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){
 			   .kind = AMPCHECK_D_FEATURES, .vring = -1, .old = d, .value = g},
 		   "features: offered 0x%x, accepted 0x%x", d, g);
@@ -516,7 +517,7 @@ static void status_store(struct ampcheck *ck, struct ck_link *l, unsigned int wh
 	l->status = s;
 	l->status_seen = 1;
 	if (s != old)
-		ck_decoded(ck, l,
+		CK_DECODED(ck, l,
 			   &(struct ampcheck_decoded){
 				   .kind = AMPCHECK_D_STATUS, .vring = -1, .old = old, .value = s},
 			   "status 0x%02x -> 0x%02x", old, s);
@@ -535,6 +536,7 @@ static void status_store(struct ampcheck *ck, struct ck_link *l, unsigned int wh
 		check_layout(ck, l);
 		l->vring0_kick_owed = true;
 		l->vring0_kick_owed_seq = ck->ev->seq;
+		l->vring0_kick_owed_time = ck->ev->time_ps;
 		/* The device had the block to itself until now: its rules have something to judge.
 		 */
 		ck_exercise(ck, AMPCHECK_R_INIT_009);
@@ -599,7 +601,7 @@ void ck_block_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 					       "vring%u's da or notifyid written after DRIVER_OK",
 					       k);
 			if (hits(a, b, blk, e + VR_DA, 4) || hits(a, b, blk, e + VR_NOTIFYID, 4))
-				ck_decoded(ck, l,
+				CK_DECODED(ck, l,
 					   &(struct ampcheck_decoded){
 						   .kind = AMPCHECK_D_NOTIFYID,
 						   .vring = (int)k,
@@ -643,7 +645,8 @@ void ck_link_finish(struct ampcheck *ck, struct ck_link *l)
 {
 	if (l->vring0_kick_owed)
 		ck_violate(ck, AMPCHECK_R_INIT_006, -1, AMPCHECK_SIDE_DRIVER,
-			   l->vring0_kick_owed_seq, 0, l->initiator[CK_DRIVER],
+			   l->vring0_kick_owed_seq, l->vring0_kick_owed_time,
+			   l->initiator[CK_DRIVER],
 			   "DRIVER_OK was set and the trace ends without a vring0 kick");
 	if (l->ever_ok)
 		ck_exercise(ck, AMPCHECK_R_INIT_006);

@@ -88,7 +88,7 @@ static void ns_message(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 					       .flags = flags};
 
 		memcpy(dec.name, name, sizeof(dec.name));
-		ck_decoded(ck, l, &dec, "name service: %s %s at 0x%x (from %s)",
+		CK_DECODED(ck, l, &dec, "name service: %s %s at 0x%x (from %s)",
 			   flags & NS_DESTROY ? "destroy" : "create", name, addr,
 			   who == CK_DRIVER ? "driver" : "device");
 	}
@@ -159,7 +159,7 @@ void ck_message(struct ampcheck *ck, struct ck_link *l, unsigned int who, struct
 		if (n > sizeof(ck->payload))
 			n = sizeof(ck->payload);
 		ck_shadow_read(ck, buf + RPMSG_HDR, payload, n);
-		ck_decoded(ck, l,
+		CK_DECODED(ck, l,
 			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_MESSAGE,
 						      .vring = who == CK_DRIVER,
 						      .side = side,

@@ -52,8 +52,10 @@ void ck_publish(struct ampcheck *ck, struct ck_link *l, unsigned int vring, unsi
 		want = !(peer_flags(ck, l, vr, dir) & 1);
 	if (ck->has_barriers[who]) {
 		ck_exercise(ck, AMPCHECK_R_NOTIF_012);
-		if (!n->unfenced)
+		if (!n->unfenced) {
 			n->unfenced = ck->ev->seq + 1;
+			n->unfenced_time = ck->ev->time_ps;
+		}
 	}
 	if (want)
 		ck_exercise(ck, dir ? AMPCHECK_R_NOTIF_004 : AMPCHECK_R_NOTIF_003);
@@ -98,7 +100,7 @@ void ck_suppression_changed(struct ampcheck *ck, struct ck_link *l, unsigned int
 	uint16_t value = field < 2 ? peer_flags(ck, l, vr, dir) : peer_event(ck, l, vr, dir);
 
 	/* The peer of direction 1 (device publications) is the driver, and the reverse. */
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_SUPPRESSION,
 					      .vring = (int)vring,
 					      .side = dir ? AMPCHECK_SIDE_DRIVER
@@ -154,7 +156,7 @@ static void kick(struct ampcheck *ck, struct ck_link *l, unsigned int vring, uns
 	ck_exercise(ck, AMPCHECK_R_NOTIF_007);
 	if (who == CK_DEVICE && l->vr[vring].image_notifyid != vring_notifyid(ck, l, vring))
 		ck_exercise(ck, AMPCHECK_R_INIT_008);
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_KICK,
 					      .vring = (int)vring,
 					      .side = side,
@@ -328,7 +330,8 @@ void ck_notify_finish(struct ampcheck *ck)
 
 				if (n->unfenced && !(l->vring0_kick_owed && !v && !dir))
 					ck_violate(ck, AMPCHECK_R_NOTIF_012, -1, ck_side_flag(dir),
-						   n->unfenced - 1, 0, l->initiator[dir],
+						   n->unfenced - 1, n->unfenced_time,
+						   l->initiator[dir],
 						   "vring%u: %s index published, not kicked, and "
 						   "no full "
 						   "barrier followed it",

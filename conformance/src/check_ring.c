@@ -250,9 +250,10 @@ static int expose(struct ampcheck *ck, struct ck_link *l, unsigned int idx, uint
 		d->written = 0;
 		d->unbound = false;
 		d->exposed_seq = ck->ev->seq + 1;
+		d->exposed_time = ck->ev->time_ps;
 		if (mapped && len && buf_insert(ck, l, mapped, len, idx, j))
 			return -1;
-		ck_decoded(ck, l,
+		CK_DECODED(ck, l,
 			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_DESC,
 						      .vring = (int)idx,
 						      .side = AMPCHECK_SIDE_DRIVER,
@@ -375,7 +376,7 @@ static int avail_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	vr->avail_idx = new_idx;
 	vr->published = true;
 	vr->entry_store_seq = 0;
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_AVAIL_IDX,
 					      .vring = (int)idx,
 					      .side = AMPCHECK_SIDE_DRIVER,
@@ -494,7 +495,7 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 				       id >= vr->num ? "out of range" : "not an available head");
 			continue;
 		}
-		ck_decoded(ck, l,
+		CK_DECODED(ck, l,
 			   &(struct ampcheck_decoded){.kind = AMPCHECK_D_USED,
 						      .vring = (int)idx,
 						      .side = AMPCHECK_SIDE_DEVICE,
@@ -506,7 +507,7 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	vr->used_idx = new_idx;
 	vr->device_published = true;
 	vr->elem_store_seq = 0;
-	ck_decoded(ck, l,
+	CK_DECODED(ck, l,
 		   &(struct ampcheck_decoded){.kind = AMPCHECK_D_USED_IDX,
 					      .vring = (int)idx,
 					      .side = AMPCHECK_SIDE_DEVICE,
@@ -795,7 +796,7 @@ void ck_unreturned(struct ampcheck *ck, struct ck_link *l)
 		if (d->state == DESC_AVAIL && d->head && d->exposed_seq < v1->max_returned_exposed)
 			ck_violate(
 				ck, d->unbound ? AMPCHECK_R_RPMSG_009 : AMPCHECK_R_RPMSG_008, -1,
-				AMPCHECK_SIDE_DEVICE, d->exposed_seq - 1, 0,
+				AMPCHECK_SIDE_DEVICE, d->exposed_seq - 1, d->exposed_time,
 				l->initiator[CK_DEVICE],
 				"vring1 descriptor %u (buffer 0x%llx%s) never returned while later "
 				"ones were",
