@@ -258,6 +258,14 @@ def test_trace_show_decode_explains_the_events(tmp_path):
     assert bad.returncode == 2 and "--decode is an option of trace show" in bad.stderr
 
 
+def test_big_endian_link():
+    result, report, _ = verdicts(RULE_TRACES / "big-endian.txt", status=0)
+    assert "big-endian" in report["links"][0]
+    assert sum(1 for v in result.values() if v["result"] == "pass") >= 45
+    _, report, _ = verdicts(RULE_TRACES / "big-endian.txt", "--byte-order", "little")
+    assert report["links"] == []
+
+
 def test_a_trace_without_links_says_so():
     proc = check(ROOT / "fixtures" / "traces" / "kick.txt", status=0)
     assert "no rpmsg link found" in proc.stderr
