@@ -226,33 +226,44 @@ int bin_read(struct amptrace_reader *r, struct amptrace_event *ev)
 	char why[AMPTRACE_ERROR_SIZE];
 
 	for (;;) {
-		uint8_t head[BIN_RECORD_HEADER];
-		const uint8_t *payload;
+		uint8_t copy[BIN_RECORD_HEADER];
+		const uint8_t *head = copy, *payload;
 		uint64_t at = r->offset;
-		size_t n = take(r, head, sizeof(head));
+		size_t n = BIN_RECORD_HEADER;
 		uint32_t len, fixed;
+		uint8_t type;
 		int rc;
+
+		/* The record header where it lies when the read-ahead holds it (the usual case);
+		 * its fields are taken before the payload's read may refill the read-ahead. */
+		if (r->ahead_len - r->ahead_pos >= BIN_RECORD_HEADER) {
+			head = r->ahead + r->ahead_pos;
+			r->ahead_pos += BIN_RECORD_HEADER;
+		} else {
+			n = take(r, copy, BIN_RECORD_HEADER);
+		}
 
 		if (n == 0 && !ferror(r->in))
 			return 0;
-		if (n != sizeof(head))
+		if (n != BIN_RECORD_HEADER)
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
 					  ferror(r->in) ? "read error"
 							: "a record header cut short");
+		type = head[0];
 		len = get32(head + 4);
-		fixed = fixed_size(head[0]);
+		fixed = fixed_size(type);
 		if (!fixed)
 			return trace_fail(r->error, "byte %llu: unknown record type 0x%02x",
-					  (unsigned long long)at, head[0]);
+					  (unsigned long long)at, type);
 		if (zeros(head + 1, 3))
 			return trace_fail(r->error, "byte %llu: reserved bytes not 0",
 					  (unsigned long long)at);
 		if (len < fixed || len > sizeof(r->record))
 			return trace_fail(r->error, "byte %llu: a %s record of %u bytes",
 					  (unsigned long long)at,
-					  head[0] >= BIN_INITIATOR
+					  type >= BIN_INITIATOR
 						  ? "definition"
-						  : amptrace_kind_name((enum amptrace_kind)head[0]),
+						  : amptrace_kind_name((enum amptrace_kind)type),
 					  len);
 		/* A record wholly in the read-ahead is decoded where it lies (a store's bytes stay
 		 * valid until the next read, which is all the API promises). */
@@ -265,8 +276,8 @@ int bin_read(struct amptrace_reader *r, struct amptrace_event *ev)
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
 					  ferror(r->in) ? "read error" : "a record cut short");
 		}
-		r->offset = at + sizeof(head) + len;
-		rc = decode(r, head[0], payload, len, ev, why);
+		r->offset = at + BIN_RECORD_HEADER + len;
+		rc = decode(r, type, payload, len, ev, why);
 		if (rc < 0)
 			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at, why);
 		if (rc == 0)
