@@ -11,7 +11,7 @@
 #include "amptrace/trace.h"
 #include "testing.h"
 
-#define EVENTS 2000
+#define EVENTS 20000
 /* REQUIRE for the helpers that return a value: a broken fixture ends the program. */
 #define MUST(cond)                                                                                 \
 	do {                                                                                       \
