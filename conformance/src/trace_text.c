@@ -291,8 +291,26 @@ static int parse_event(struct amptrace_reader *r, char **f, int n, struct amptra
 	unsigned int k;
 
 	memset(ev, 0, sizeof(*ev));
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, f[1]); k++)
-		;
+	/* The kinds differ in their first letters (but the two mailbox ones): start there. */
+	switch (f[1][0]) {
+	case 's':
+		k = 0;
+		break;
+	case 'b':
+		k = 1;
+		break;
+	case 'm': /* "mbox-write" or "mbox-read" (strncmp stops at a shorter word's end) */
+		k = !strncmp(f[1], "mbox-w", 6) ? 2 : 3;
+		break;
+	case 'i':
+		k = 4;
+		break;
+	default:
+		k = sizeof(kinds) / sizeof(kinds[0]);
+		break;
+	}
+	if (k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, f[1]))
+		k = sizeof(kinds) / sizeof(kinds[0]);
 	if (k == sizeof(kinds) / sizeof(kinds[0]))
 		return trace_fail(err, "unknown event '%s'", f[1]);
 	if (n != kinds[k].fields)
@@ -377,8 +395,10 @@ int text_read(struct amptrace_reader *r, struct amptrace_event *ev)
 		if (n < 0)
 			return trace_fail(r->error, "line %llu: %s", (unsigned long long)r->offset,
 					  why);
-		if (!strcmp(f[0], "initiator") || !strcmp(f[0], "region") ||
-		    !strcmp(f[0], "view")) {
+		/* An event starts with its time, a definition with a word. */
+		if ((f[0][0] < '0' || f[0][0] > '9') &&
+		    (!strcmp(f[0], "initiator") || !strcmp(f[0], "region") ||
+		     !strcmp(f[0], "view"))) {
 			if (parse_definition(r, f, n, why))
 				return trace_fail(r->error, "line %llu: %s",
 						  (unsigned long long)r->offset, why);
