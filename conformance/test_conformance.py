@@ -75,7 +75,8 @@ def test_unbound_address_is_dropped(settled, check):
     settled.send(channel["core"], 0xDEAD0, b"nobody home")
     echo(settled, channel, b"still there?")
     result = check.conformant()
-    assert result.result("RPMSG-009") in ("pass", "not exercised", "not judged")
+    # The probe exercised the rule (judged unless --ampsim-side driver leaves it out).
+    assert result.result("RPMSG-009") in ("pass", "not judged")
 
 
 def test_crash_and_recovery(settled, check):

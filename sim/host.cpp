@@ -714,7 +714,8 @@ void host_cpu::irq_thread()
 			}
 		}
 		if (!stopping_) {
-			service_control();
+			if (opts_.controlled)
+				service_control();
 			service_crashes();
 		}
 		for (unsigned m = 0; served && m < board_.num_mailboxes; m++)

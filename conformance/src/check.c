@@ -423,10 +423,8 @@ int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
 		return store(ck, ev);
 	case AMPTRACE_BARRIER:
 		ck->barrier[ev->initiator] = ev->seq + 1;
-		if (ev->barrier == AMPTRACE_BARRIER_FULL) {
-			ck->full_barrier[ev->initiator] = ev->seq + 1;
+		if (ev->barrier == AMPTRACE_BARRIER_FULL)
 			ck_fence(ck, ev->initiator);
-		}
 		ck->has_barriers[ev->initiator] = true;
 		return 0;
 	case AMPTRACE_MBOX_WRITE:

@@ -87,7 +87,6 @@ struct ck_pub {
 struct ck_notify {
 	struct ck_pub pending[CK_MAX_PENDING];
 	unsigned int npending;
-	uint64_t last_pub_seq;
 	bool empty_kick; /* a kick with nothing to announce came after the last publication */
 	bool changed;    /* the peer re-enabled kicks since the last publication */
 	/* seq+1 of a publication neither kicked nor followed by a full barrier, and its time */
@@ -140,7 +139,6 @@ struct ck_link {
 	bool big;
 	bool started; /* the driver has written the status */
 	uint8_t status;
-	uint8_t status_seen;    /* a status store happened (INIT-002 starts from the image's 0) */
 	uint64_t driver_ok_seq; /* seq+1 of the store that set DRIVER_OK, 0 when not set */
 	uint64_t reset_seq;     /* seq+1 of the last reset (status 0 after a nonzero status) */
 	bool ever_ok;           /* DRIVER_OK was set since the block was found */
@@ -157,8 +155,6 @@ struct ck_link {
 	unsigned int nns;
 	uint32_t addrs[2][CK_MAX_ADDRS]; /* per side: addresses announced or sent from */
 	unsigned int naddrs[2];
-	uint32_t probes[2][16]; /* per receiving side: unbound addresses messages went to */
-	unsigned int nprobes[2];
 	uint64_t lo, hi; /* bounds of everything the link owns, for a fast miss */
 };
 
@@ -167,7 +163,7 @@ struct ck_fifo {
 	uint16_t reader;
 	unsigned int nqueued;
 	struct ck_queued {
-		uint64_t seq, time, barrier, full_barrier;
+		uint64_t seq, time, barrier;
 		uint16_t initiator;
 		uint32_t value;
 	} queued[CK_MAX_QUEUED];
@@ -192,10 +188,8 @@ struct ampcheck {
 	uint8_t *last_page;
 	struct ck_fifo *fifo[AMPTRACE_MAX_IDS]; /* per mailbox region, 256 FIFOs each, lazily */
 	uint64_t barrier[AMPTRACE_MAX_IDS];     /* per initiator: seq+1 of its last barrier */
-	uint64_t full_barrier[AMPTRACE_MAX_IDS];
 	bool has_barriers[AMPTRACE_MAX_IDS];
-	unsigned int queued_from[AMPTRACE_MAX_IDS]; /* mailbox messages waiting for a reader */
-	const struct amptrace_event *ev;            /* the event being judged */
+	const struct amptrace_event *ev;     /* the event being judged */
 	uint8_t payload[AMPTRACE_MAX_STORE]; /* a decoded message's payload, for the caller */
 	bool failed;
 	char error[AMPTRACE_ERROR_SIZE];

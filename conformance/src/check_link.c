@@ -515,7 +515,6 @@ static void status_store(struct ampcheck *ck, struct ck_link *l, unsigned int wh
 				       step_names);
 	}
 	l->status = s;
-	l->status_seen = 1;
 	if (s != old)
 		CK_DECODED(ck, l,
 			   &(struct ampcheck_decoded){

@@ -14,7 +14,6 @@ void ck_msg_reset(struct ck_link *l)
 {
 	l->nns = 0;
 	l->naddrs[0] = l->naddrs[1] = 0;
-	l->nprobes[0] = l->nprobes[1] = 0;
 }
 
 static bool known(const struct ck_link *l, unsigned int side, uint32_t addr)

@@ -79,7 +79,6 @@ void ck_publish(struct ampcheck *ck, struct ck_link *l, unsigned int vring, unsi
 		ck_exercise(ck, AMPCHECK_R_NOTIF_008);
 	if (want)
 		n->changed = false;
-	n->last_pub_seq = ck->ev->seq + 1;
 	n->empty_kick = false;
 }
 
@@ -279,17 +278,14 @@ void ck_mailbox(struct ampcheck *ck, const struct amptrace_event *ev)
 		f->reader = ev->initiator;
 		if (!first)
 			return;
-		for (unsigned int i = 0; i < f->nqueued; i++) {
-			ck->queued_from[f->queued[i].initiator]--;
+		for (unsigned int i = 0; i < f->nqueued; i++)
 			deliver(ck, &f->queued[i], f->reader);
-		}
 		f->nqueued = 0;
 		return;
 	}
 	q = (struct ck_queued){.seq = ev->seq,
 			       .time = ev->time_ps,
 			       .barrier = ck->barrier[ev->initiator],
-			       .full_barrier = ck->full_barrier[ev->initiator],
 			       .initiator = ev->initiator,
 			       .value = ev->value};
 	if (f->reader != CK_NONE) {
@@ -298,13 +294,11 @@ void ck_mailbox(struct ampcheck *ck, const struct amptrace_event *ev)
 	}
 	if (f->nqueued == CK_MAX_QUEUED) {
 		/* Nobody reads this FIFO: judge the oldest message by its value alone. */
-		ck->queued_from[f->queued[0].initiator]--;
 		deliver(ck, &f->queued[0], CK_NONE);
 		memmove(f->queued, f->queued + 1, (CK_MAX_QUEUED - 1) * sizeof(f->queued[0]));
 		f->nqueued--;
 	}
 	f->queued[f->nqueued++] = q;
-	ck->queued_from[ev->initiator]++;
 }
 
 void ck_notify_finish(struct ampcheck *ck)

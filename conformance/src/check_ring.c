@@ -317,9 +317,24 @@ static int expose(struct ampcheck *ck, struct ck_link *l, unsigned int idx, uint
 	return 0;
 }
 
-static bool barrier_missing(struct ampcheck *ck, uint16_t who, uint64_t since)
+/*
+ * DRV-010 / DEV-007: a write barrier of the publisher @who between its last store to the
+ * publication's entries (seq+1 @since) and the index store; judged from its first barrier on.
+ */
+static void publication_barrier(struct ampcheck *ck, unsigned int rule, uint16_t who,
+				uint64_t since, unsigned int idx, const char *index,
+				uint16_t new_idx, const char *entries)
 {
-	return ck->has_barriers[who] && since > ck->barrier[who];
+	if (!ck->has_barriers[who])
+		return;
+	ck_exercise(ck, rule);
+	if (since > ck->barrier[who])
+		ck_violate_now(ck, rule, -1,
+			       rule == AMPCHECK_R_DRV_010 ? AMPCHECK_SIDE_DRIVER
+							  : AMPCHECK_SIDE_DEVICE,
+			       "vring%u %s %u published without a write barrier after the %s (last "
+			       "at #%llu)",
+			       idx, index, new_idx, entries, (unsigned long long)(since - 1));
 }
 
 static int avail_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int idx)
@@ -359,13 +374,8 @@ static int avail_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 				       ck_ld16(ck, l, vr->used));
 	}
 	ck_exercise(ck, AMPCHECK_R_DRV_007);
-	if (ck->has_barriers[driver])
-		ck_exercise(ck, AMPCHECK_R_DRV_010);
-	if (barrier_missing(ck, driver, vr->entry_store_seq))
-		ck_violate_now(ck, AMPCHECK_R_DRV_010, -1, AMPCHECK_SIDE_DRIVER,
-			       "vring%u avail.idx %u published without a write barrier after the "
-			       "entries (last at #%llu)",
-			       idx, new_idx, (unsigned long long)(vr->entry_store_seq - 1));
+	publication_barrier(ck, AMPCHECK_R_DRV_010, driver, vr->entry_store_seq, idx, "avail.idx",
+			    new_idx, "entries");
 	if ((uint16_t)(new_idx - vr->used_idx) > vr->num)
 		ck_violate_now(ck, AMPCHECK_R_DRV_003, -1, AMPCHECK_SIDE_DRIVER,
 			       "vring%u: %u buffers outstanding of %u", idx,
@@ -477,13 +487,8 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 		vr->used_idx = new_idx;
 		return;
 	}
-	if (ck->has_barriers[device])
-		ck_exercise(ck, AMPCHECK_R_DEV_007);
-	if (barrier_missing(ck, device, vr->elem_store_seq))
-		ck_violate_now(ck, AMPCHECK_R_DEV_007, -1, AMPCHECK_SIDE_DEVICE,
-			       "vring%u used.idx %u published without a write barrier after the "
-			       "elements (last at #%llu)",
-			       idx, new_idx, (unsigned long long)(vr->elem_store_seq - 1));
+	publication_barrier(ck, AMPCHECK_R_DEV_007, device, vr->elem_store_seq, idx, "used.idx",
+			    new_idx, "elements");
 	for (uint16_t p = old; p != new_idx; p++) {
 		uint64_t elem = vr->used + 4 + 8ull * (p % vr->num);
 		uint32_t id = ck_ld32(ck, l, elem), len = ck_ld32(ck, l, elem + 4);

@@ -115,18 +115,28 @@ static int interface(struct amptrace_pcapng *p, const struct amptrace_table *t, 
 	return emit(p, body, 4);
 }
 
-static void item(struct amptrace_pcapng *p, unsigned int type, const void *value, uint32_t len)
+/* An item: @len bytes of @value, then @tail_len bytes of @tail (a message's payload). */
+static void item_tail(struct amptrace_pcapng *p, unsigned int type, const void *value, uint32_t len,
+		      const void *tail, uint32_t tail_len)
 {
 	uint8_t *b = p->packet + p->len;
+	uint64_t all = (uint64_t)len + tail_len;
 
 	/* The packet has room for the items of any event; a runaway one is cut, not overrun. */
-	if (!p->len || len > 0xffff || sizeof(p->packet) - p->len < 4 + len)
+	if (!p->len || all > 0xffff || sizeof(p->packet) - p->len < 4 + all)
 		return;
 	b[0] = (uint8_t)type;
 	b[1] = 0;
-	put16(b + 2, len);
+	put16(b + 2, (uint32_t)all);
 	memcpy(b + 4, value, len);
-	p->len += 4 + len;
+	if (tail_len)
+		memcpy(b + 4 + len, tail, tail_len);
+	p->len += 4 + (uint32_t)all;
+}
+
+static void item(struct amptrace_pcapng *p, unsigned int type, const void *value, uint32_t len)
+{
+	item_tail(p, type, value, len, NULL, 0);
 }
 
 int amptrace_pcapng_begin(struct amptrace_pcapng *p, const struct amptrace_table *t,
@@ -225,27 +235,15 @@ void amptrace_pcapng_decoded(struct amptrace_pcapng *p, const struct ampcheck_de
 		put32(v + 8, (uint32_t)d->value);
 		item(p, AMPTRACE_ITEM_KICK, v, 12);
 		break;
-	case AMPCHECK_D_MESSAGE: {
-		uint8_t *b = p->packet + p->len;
-		uint32_t len = 20 + d->payload_len;
-
-		if (sizeof(p->packet) - p->len < 4 + len || len > 0xffff)
-			break;
-		b[0] = AMPTRACE_ITEM_MESSAGE;
-		b[1] = 0;
-		put16(b + 2, len);
-		put32(b + 4, d->link);
-		b[8] = vring;
-		b[9] = d->side;
-		put16(b + 10, d->len);
-		put32(b + 12, d->src);
-		put32(b + 16, d->dst);
-		put16(b + 20, d->flags);
-		put16(b + 22, 0);
-		memcpy(b + 4 + 20, d->payload, d->payload_len);
-		p->len += 4 + len;
+	case AMPCHECK_D_MESSAGE:
+		v[4] = vring;
+		v[5] = d->side;
+		put16(v + 6, d->len);
+		put32(v + 8, d->src);
+		put32(v + 12, d->dst);
+		put16(v + 16, d->flags);
+		item_tail(p, AMPTRACE_ITEM_MESSAGE, v, 20, d->payload, d->payload_len);
 		break;
-	}
 	case AMPCHECK_D_NS:
 		v[4] = vring;
 		v[5] = d->side;
