@@ -35,26 +35,6 @@ static const char usage_text[] =
 	"exit status: 0 every MUST-class rule judged passed, 1 violations, 2 usage error or an\n"
 	"             unreadable trace\n";
 
-static const char *const result_names[] = {
-	[AMPCHECK_PASS] = "pass",
-	[AMPCHECK_FAIL] = "fail",
-	[AMPCHECK_WARN] = "warn",
-	[AMPCHECK_DEVIATION] = "deviation",
-	[AMPCHECK_NOT_EXERCISED] = "not exercised",
-	[AMPCHECK_NOT_JUDGED] = "not judged",
-};
-static const char *const severity_names[] = {
-	[AMPCHECK_MUST] = "MUST",           [AMPCHECK_MUST_DERIVED] = "MUST-derived",
-	[AMPCHECK_DF_MUST] = "DF-MUST",     [AMPCHECK_SHOULD] = "SHOULD",
-	[AMPCHECK_DF_SHOULD] = "DF-SHOULD",
-};
-static const char *const side_names[] = {
-	[AMPCHECK_SIDE_DRIVER] = "driver",
-	[AMPCHECK_SIDE_DEVICE] = "device",
-	[AMPCHECK_SIDE_BOTH] = "both",
-	[AMPCHECK_SIDE_IMAGE] = "image",
-};
-
 /* One reader (some 200 KiB of record buffer) for the one trace the verb reads. */
 static struct amptrace_reader reader;
 
@@ -74,8 +54,9 @@ static void list_rules(bool json)
 
 	if (!json) {
 		for (unsigned int i = 0; i < n; i++)
-			printf("%-10s %-6s %-12s %s\n", rules[i].id, side_names[rules[i].side],
-			       severity_names[rules[i].severity], rules[i].title);
+			printf("%-10s %-6s %-12s %s\n", rules[i].id,
+			       ampcheck_side_name(rules[i].side),
+			       ampcheck_severity_name(rules[i].severity), rules[i].title);
 		return;
 	}
 	json_init(&w, stdout);
@@ -84,8 +65,8 @@ static void list_rules(bool json)
 	for (unsigned int i = 0; i < n; i++) {
 		json_begin_object(&w, NULL);
 		json_string(&w, "id", rules[i].id);
-		json_string(&w, "side", side_names[rules[i].side]);
-		json_string(&w, "severity", severity_names[rules[i].severity]);
+		json_string(&w, "side", ampcheck_side_name(rules[i].side));
+		json_string(&w, "severity", ampcheck_severity_name(rules[i].severity));
 		json_string(&w, "title", rules[i].title);
 		json_string(&w, "observed", rules[i].observed);
 		json_string(&w, "check", rules[i].check);
@@ -133,7 +114,7 @@ static void report_text(const struct ampcheck *ck, const char *path, uint64_t ev
 
 	printf("ampsim check: %s: %llu events, %u rpmsg link%s, profile %s, judging %s\n", path,
 	       (unsigned long long)events, ampcheck_links(ck), ampcheck_links(ck) == 1 ? "" : "s",
-	       profile, side_names[sides]);
+	       profile, ampcheck_side_name(sides));
 	for (unsigned int i = 0; i < ampcheck_links(ck); i++) {
 		ampcheck_link_describe(ck, i, buf, sizeof(buf));
 		printf("  link %u: %s\n", i, buf);
@@ -143,7 +124,7 @@ static void report_text(const struct ampcheck *ck, const char *path, uint64_t ev
 
 		counts[v->result]++;
 		printf("%-10s %-12s %-13s %8llu  %s\n", rules[r].id,
-		       severity_names[rules[r].severity], result_names[v->result],
+		       ampcheck_severity_name(rules[r].severity), ampcheck_result_name(v->result),
 		       (unsigned long long)v->exercised, rules[r].title);
 	}
 	for (unsigned int r = 0; r < n; r++) {
@@ -152,8 +133,8 @@ static void report_text(const struct ampcheck *ck, const char *path, uint64_t ev
 		if (!v->violations || v->result == AMPCHECK_NOT_JUDGED)
 			continue;
 		printf("\n%s %s (%s, %s): %s\n  source: %s\n  %llu violation%s", rules[r].id,
-		       result_names[v->result], severity_names[rules[r].severity],
-		       side_names[rules[r].side], rules[r].title, rules[r].source,
+		       ampcheck_result_name(v->result), ampcheck_severity_name(rules[r].severity),
+		       ampcheck_side_name(rules[r].side), rules[r].title, rules[r].source,
 		       (unsigned long long)v->violations, v->violations == 1 ? "" : "s");
 		if (v->deviations)
 			printf(", %llu allowed by the profile", (unsigned long long)v->deviations);
@@ -163,7 +144,7 @@ static void report_text(const struct ampcheck *ck, const char *path, uint64_t ev
 
 			format_time(x->time_ps, when, sizeof(when));
 			printf("    #%llu [%s] %s (%s): %s\n", (unsigned long long)x->seq, when,
-			       initiator_name(x->initiator), side_names[x->side], x->text);
+			       initiator_name(x->initiator), ampcheck_side_name(x->side), x->text);
 		}
 		if (v->violations > v->shown)
 			printf("    ... %llu more\n",
@@ -191,7 +172,7 @@ static void report_json(const struct ampcheck *ck, const char *path, uint64_t ev
 	json_string(&w, "trace", path);
 	json_uint(&w, "events", events);
 	json_string(&w, "profile", profile);
-	json_string(&w, "side", side_names[sides]);
+	json_string(&w, "side", ampcheck_side_name(sides));
 	json_begin_array(&w, "links");
 	for (unsigned int i = 0; i < ampcheck_links(ck); i++) {
 		ampcheck_link_describe(ck, i, buf, sizeof(buf));
@@ -204,9 +185,9 @@ static void report_json(const struct ampcheck *ck, const char *path, uint64_t ev
 
 		json_begin_object(&w, NULL);
 		json_string(&w, "id", rules[r].id);
-		json_string(&w, "side", side_names[rules[r].side]);
-		json_string(&w, "severity", severity_names[rules[r].severity]);
-		json_string(&w, "result", result_names[v->result]);
+		json_string(&w, "side", ampcheck_side_name(rules[r].side));
+		json_string(&w, "severity", ampcheck_severity_name(rules[r].severity));
+		json_string(&w, "result", ampcheck_result_name(v->result));
 		json_uint(&w, "exercised", v->exercised);
 		json_uint(&w, "violations", v->violations);
 		json_uint(&w, "deviations", v->deviations);
@@ -218,7 +199,7 @@ static void report_json(const struct ampcheck *ck, const char *path, uint64_t ev
 			json_uint(&w, "seq", x->seq);
 			json_uint(&w, "time_ps", x->time_ps);
 			json_string(&w, "initiator", initiator_name(x->initiator));
-			json_string(&w, "side", side_names[x->side]);
+			json_string(&w, "side", ampcheck_side_name(x->side));
 			if (x->deviation >= 0 && (unsigned int)x->deviation < nd)
 				json_string(&w, "deviation", devs[x->deviation].tag);
 			json_string(&w, "text", x->text);

@@ -10,6 +10,7 @@
 
 #include "ampsim.h"
 #include "check_cmd.h"
+#include "conform_cmd.h"
 #include "fw_inspect.h"
 #include "run.h"
 #include "trace_cmd.h"
@@ -25,6 +26,8 @@ static const char usage_text[] =
 	"                                  re-encode a trace (binary <-> text)\n"
 	"  check TRACE [--side S] [--profile P] [--json]\n"
 	"                                  judge a trace against the rule catalogue\n"
+	"  conform --iut lib:SO --side S [--scenarios A,B] [--junit F] [--html F]\n"
+	"                                  run conformance scenarios against an implementation\n"
 	"  firmware inspect [--json] ELF   decode and check a remoteproc firmware image: ELF\n"
 	"                                  header, PT_LOAD segments, the resource table\n"
 	"\n"
@@ -130,6 +133,8 @@ int main(int argc, char **argv)
 		return ampsim_trace(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "check") == 0)
 		return ampsim_check(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "conform") == 0)
+		return ampsim_conform(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "firmware") != 0)
 		return usage_error("unknown verb", argv[optind]);
 	if (optind + 1 >= argc || strcmp(argv[optind + 1], "inspect") != 0)

@@ -33,6 +33,49 @@ const struct ampcheck_profile *ampcheck_profiles(unsigned int *count)
 	return ampcheck_profile_table;
 }
 
+/* A name from @table, or "?" for a value out of range. */
+static const char *name_of(const char *const *table, unsigned int count, unsigned int value)
+{
+	return value < count && table[value] ? table[value] : "?";
+}
+
+const char *ampcheck_result_name(unsigned int result)
+{
+	static const char *const names[] = {
+		[AMPCHECK_PASS] = "pass",
+		[AMPCHECK_FAIL] = "fail",
+		[AMPCHECK_WARN] = "warn",
+		[AMPCHECK_DEVIATION] = "deviation",
+		[AMPCHECK_NOT_EXERCISED] = "not exercised",
+		[AMPCHECK_NOT_JUDGED] = "not judged",
+	};
+
+	return name_of(names, sizeof(names) / sizeof(names[0]), result);
+}
+
+const char *ampcheck_severity_name(unsigned int severity)
+{
+	static const char *const names[] = {
+		[AMPCHECK_MUST] = "MUST",           [AMPCHECK_MUST_DERIVED] = "MUST-derived",
+		[AMPCHECK_DF_MUST] = "DF-MUST",     [AMPCHECK_SHOULD] = "SHOULD",
+		[AMPCHECK_DF_SHOULD] = "DF-SHOULD",
+	};
+
+	return name_of(names, sizeof(names) / sizeof(names[0]), severity);
+}
+
+const char *ampcheck_side_name(unsigned int side)
+{
+	static const char *const names[] = {
+		[AMPCHECK_SIDE_DRIVER] = "driver",
+		[AMPCHECK_SIDE_DEVICE] = "device",
+		[AMPCHECK_SIDE_BOTH] = "both",
+		[AMPCHECK_SIDE_IMAGE] = "image",
+	};
+
+	return name_of(names, sizeof(names) / sizeof(names[0]), side);
+}
+
 const struct ampcheck_profile *ampcheck_profile_find(const char *name)
 {
 	for (unsigned int i = 0; i < AMPCHECK_PROFILES; i++)

@@ -356,6 +356,11 @@ static int detect_status(struct ampcheck *ck, const struct amptrace_event *ev)
 	l = link_add(ck, block, order);
 	if (!l)
 		return ck->failed ? -1 : 0;
+	/* Rings the device declared at fixed addresses are known now: the driver may leave their
+	 * da as it is and publish before DRIVER_OK. */
+	for (unsigned int k = 0; k < l->nvrings; k++)
+		if (ck_vring_layout(ck, l, k))
+			return -1;
 	/* The store that revealed the block is its first status store: judge it. */
 	l->status = 0;
 	ck_block_store(ck, l, CK_DRIVER, ev);

@@ -307,6 +307,27 @@ const struct ampcheck_profile *ampcheck_profile_find(const char *name);
 const struct ampcheck_profile *ampcheck_profiles(unsigned int *count);
 
 /**
+ * ampcheck_result_name() - "pass", "fail", "warn", "deviation", "not exercised", "not judged"
+ * @result: &enum ampcheck_result
+ * Return: a static string ("?" for a value out of range).
+ */
+const char *ampcheck_result_name(unsigned int result);
+
+/**
+ * ampcheck_severity_name() - "MUST", "MUST-derived", "DF-MUST", "SHOULD", "DF-SHOULD"
+ * @severity: &enum ampcheck_severity
+ * Return: a static string ("?" for a value out of range).
+ */
+const char *ampcheck_severity_name(unsigned int severity);
+
+/**
+ * ampcheck_side_name() - "driver", "device", "both", "image"
+ * @side: &enum ampcheck_side
+ * Return: a static string ("?" for a value out of range).
+ */
+const char *ampcheck_side_name(unsigned int side);
+
+/**
  * ampcheck_create() - a checker (heap-allocated: its shadow of shared memory grows with what
  *	the trace writes)
  * @opt: the options (copied)

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * ampsim conform --iut lib:PATH --side driver|device [--profile P] [--scenarios A,B,...]
+ *                [--scenario-dir DIR] [--artifacts DIR] [--json] [--junit FILE] [--html FILE]
+ *                [--timeout-ms N]
+ *
+ * Runs the scenario library (fixtures/scenarios/) against an implementation under test and
+ * judges what it did (docs/conformance.md, "Test your own implementation"). Exit 0 when the IUT
+ * is conformant (every scenario passed or did not apply), 1 when it is not, 2 on a usage error,
+ * a scenario file that is wrong, an IUT library that cannot be used or a harness failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ampconf/conform.h"
+#include "ampconf/iut.h"
+#include "ampsim.h"
+#include "conform_cmd.h"
+#include "conform_report.h"
+#include "scenario_parse.h"
+
+static const char usage_text[] =
+	"usage: ampsim conform --iut lib:PATH --side driver|device [--profile NAME]\n"
+	"                      [--scenarios NAME,...] [--scenario-dir DIR] [--artifacts DIR]\n"
+	"                      [--json] [--junit FILE] [--html FILE] [--timeout-ms N]\n"
+	"\n"
+	"Runs conformance scenarios against an implementation under test (IUT) playing --side,\n"
+	"with ampsim's reference as its peer, and judges the IUT's side of every session by the\n"
+	"rule catalogue. --iut lib:PATH is a shared object implementing the adapter of\n"
+	"conformance/include/ampconf/iut.h. --scenarios names scenarios of --scenario-dir\n"
+	"(default: the project's fixtures/scenarios) or paths of scenario files; default: all.\n"
+	"--artifacts keeps each session's trace (DIR/NAME.bin). Reports: text on standard output\n"
+	"(--json: JSON instead), --junit and --html (the verdict matrix) into files.\n"
+	"exit status: 0 conformant, 1 not conformant, 2 usage error, bad scenario, unusable IUT\n";
+
+/**
+ * struct conform_args - the command line
+ * @iut: the --iut argument
+ * @library: its path
+ * @side: "driver" or "device"
+ * @profile: the profile's name
+ * @scenarios: --scenarios (comma-separated), or NULL for all
+ * @dir: the scenario directory
+ * @artifacts: where traces go, or NULL
+ * @json: JSON on standard output
+ * @junit: junit XML file, or NULL
+ * @html: HTML matrix file, or NULL
+ * @timeout_ms: per IUT operation
+ */
+struct conform_args {
+	const char *iut;
+	const char *library;
+	const char *side;
+	const char *profile;
+	const char *scenarios;
+	const char *dir;
+	const char *artifacts;
+	bool json;
+	const char *junit;
+	const char *html;
+	int timeout_ms;
+};
+
+static int usage(const char *why)
+{
+	fprintf(stderr, "ampsim conform: %s\n%s", why, usage_text);
+	return AMPSIM_EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, struct conform_args *a)
+{
+	static const struct option options[] = {
+		{"iut", required_argument, NULL, 'i'},
+		{"side", required_argument, NULL, 's'},
+		{"profile", required_argument, NULL, 'p'},
+		{"scenarios", required_argument, NULL, 'S'},
+		{"scenario-dir", required_argument, NULL, 'd'},
+		{"artifacts", required_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'j'},
+		{"junit", required_argument, NULL, 'J'},
+		{"html", required_argument, NULL, 'H'},
+		{"timeout-ms", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	long v;
+	int c;
+
+	*a = (struct conform_args){.profile = "strict",
+				   .dir = AMPSIM_SOURCE_DIR "/fixtures/scenarios"};
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			a->iut = optarg;
+			break;
+		case 's':
+			a->side = optarg;
+			break;
+		case 'p':
+			a->profile = optarg;
+			break;
+		case 'S':
+			a->scenarios = optarg;
+			break;
+		case 'd':
+			a->dir = optarg;
+			break;
+		case 'a':
+			a->artifacts = optarg;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'J':
+			a->junit = optarg;
+			break;
+		case 'H':
+			a->html = optarg;
+			break;
+		case 't':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 1 || v > 3600000)
+				return usage("--timeout-ms: a number of milliseconds, 1..3600000");
+			a->timeout_ms = (int)v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		default:
+			return usage("unknown option or missing argument");
+		}
+	}
+	if (optind < argc)
+		return usage("unexpected argument");
+	if (!a->iut || !a->side)
+		return usage("--iut and --side are required");
+	if (strncmp(a->iut, "lib:", 4) || !a->iut[4])
+		return usage("--iut: lib:PATH (a shared object implementing ampconf/iut.h)");
+	a->library = a->iut + 4;
+	if (strcmp(a->side, "driver") && strcmp(a->side, "device"))
+		return usage("--side: driver or device");
+	if (!ampcheck_profile_find(a->profile))
+		return usage("--profile: strict, linux, openamp or rpmsg-lite");
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every NAME.yaml of @dir, sorted; NULL-terminated, or NULL with the reason printed. */
+static char **list_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+
+	if (!d) {
+		fprintf(stderr, "ampsim conform: %s: %s\n", dir, strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char **grown;
+
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml"))
+			continue;
+		grown = realloc(names, (n + 2) * sizeof(*names));
+		if (!grown || !(grown[n] = strndup(e->d_name, len - 5))) {
+			free(grown ? grown : names);
+			closedir(d);
+			fprintf(stderr, "ampsim conform: out of memory\n");
+			return NULL;
+		}
+		names = grown;
+		names[++n] = NULL;
+	}
+	closedir(d);
+	if (!n) {
+		fprintf(stderr, "ampsim conform: %s: no scenario files (NAME.yaml)\n", dir);
+		return NULL;
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	return names;
+}
+
+/*
+ * The comma-separated list as a NULL-terminated array; the strings live in one copy of @list,
+ * kept after the terminator for free_names().
+ */
+static char **split_list(const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	char **names = calloc(strlen(list) + 3, sizeof(*names));
+	size_t n = 0;
+
+	if (!copy || !names) {
+		free(copy);
+		free(names);
+		fprintf(stderr, "ampsim conform: out of memory\n");
+		return NULL;
+	}
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		names[n++] = t;
+	names[n + 1] = copy;
+	return names;
+}
+
+static void free_names(char **names, bool split)
+{
+	char **p = names;
+
+	if (!names)
+		return;
+	for (; *p; p++)
+		if (!split)
+			free(*p);
+	if (split)
+		free(p[1]);
+	free(names);
+}
+
+/* A name of the directory or a path of a scenario file; the file loaded into @sc. */
+static int load_scenario(const struct conform_args *a, const char *name,
+			 struct ampconf_scenario *sc)
+{
+	char path[AMPCONF_PATH_SIZE], err[1024];
+	int ret;
+
+	if (strchr(name, '/') || (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, ".yaml")))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s.yaml", a->dir, name);
+	ret = ampsim_scenario_load(path, sc, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "ampsim conform: %s\n", err);
+	return ret;
+}
+
+static int make_dir(const char *dir)
+{
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "ampsim conform: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void run_entries(const struct conform_args *a, struct conform_run *run)
+{
+	struct ampconf_options opt = {
+		.library = a->library,
+		.role = strcmp(a->side, "driver") ? AMPCONF_DEVICE : AMPCONF_DRIVER,
+		.profile = ampcheck_profile_find(a->profile),
+		.timeout_ms = a->timeout_ms,
+	};
+
+	for (unsigned int i = 0; i < run->count; i++) {
+		struct conform_entry *e = &run->entries[i];
+
+		if (a->artifacts)
+			snprintf(e->trace, sizeof(e->trace), "%s/%s.bin", a->artifacts, e->sc.name);
+		opt.trace_path = a->artifacts ? e->trace : NULL;
+		ampconf_run(&opt, &e->sc, &e->res);
+		if (!a->json)
+			fprintf(stderr, "ampsim conform: %-24s %s\n", e->sc.name,
+				ampconf_outcome_name(e->res.outcome));
+		if (e->res.iut_name[0] && !run->iut_name[0])
+			run->iut_name = e->res.iut_name;
+	}
+}
+
+static int exit_status(const struct conform_run *run)
+{
+	for (unsigned int i = 0; i < run->count; i++)
+		if (run->entries[i].res.outcome == AMPCONF_ERROR) {
+			fprintf(stderr, "ampsim conform: %s: %s\n", run->entries[i].sc.name,
+				run->entries[i].res.reason);
+			return AMPSIM_EXIT_USAGE;
+		}
+	return conform_conformant(run) ? AMPSIM_EXIT_OK : AMPSIM_EXIT_FAILURE;
+}
+
+/**
+ * ampsim_conform() - the conform verb
+ * @argc: arguments, the verb first
+ * @argv: them
+ * Return: &enum ampsim_exit.
+ */
+int ampsim_conform(int argc, char **argv)
+{
+	struct conform_args a;
+	struct conform_run run = {0};
+	char **names;
+	int ret = parse_args(argc, argv, &a), status = AMPSIM_EXIT_USAGE;
+	unsigned int n = 0;
+
+	if (ret)
+		return ret < 0 ? AMPSIM_EXIT_OK : ret;
+	names = a.scenarios ? split_list(a.scenarios) : list_dir(a.dir);
+	if (!names || !names[0]) {
+		if (names)
+			fprintf(stderr, "ampsim conform: --scenarios: no names\n");
+		goto out;
+	}
+	while (names[n])
+		n++;
+	run = (struct conform_run){
+		.iut = a.iut, .iut_name = "", .side = a.side, .profile = a.profile, .count = n};
+	run.entries = calloc(n, sizeof(*run.entries));
+	if (!run.entries) {
+		fprintf(stderr, "ampsim conform: out of memory\n");
+		goto out;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (load_scenario(&a, names[i], &run.entries[i].sc))
+			goto out;
+	if (a.artifacts && make_dir(a.artifacts))
+		goto out;
+	run_entries(&a, &run);
+	if (a.json)
+		conform_report_json(stdout, &run);
+	else
+		conform_report_text(stdout, &run);
+	status = exit_status(&run);
+	if ((a.junit && conform_report_junit(a.junit, &run)) ||
+	    (a.html && conform_report_html(a.html, &run)))
+		status = AMPSIM_EXIT_USAGE;
+out:
+	for (unsigned int i = 0; run.entries && i < run.count; i++)
+		ampconf_result_release(&run.entries[i].res);
+	free(run.entries);
+	free_names(names, a.scenarios != NULL);
+	return status;
+}
