@@ -6,12 +6,23 @@ against every rule of the catalogue (docs/conformance.md, docs/pytest.md).
     pytest conformance/ --ampsim-board minimal --ampsim-firmware m4=my-rpmsg.elf \\
            --ampsim-side device --ampsim-profile openamp --junitxml=conformance.xml
 
+With --ampsim-iut lib:SO the library is the implementation under test instead: these tests are
+skipped and conformance/test_iut.py runs the scenario library against it.
+
 Scenarios that need an echo service (a channel whose name holds "echo", answering every
 message to its sender with the same bytes) are skipped when the remote announces none."""
 import pytest
 
 # Bring-up of a remote takes a few simulated milliseconds; allow much more.
 SETTLE_US = 2_000_000
+
+
+@pytest.fixture(autouse=True)
+def _firmware_under_test(pytestconfig):
+    """With --ampsim-iut the implementation under test is a library (conformance/test_iut.py),
+    not the board's firmware."""
+    if pytestconfig.getoption("ampsim_iut"):
+        pytest.skip("--ampsim-iut: the IUT is a library, judged by test_iut.py")
 
 
 @pytest.fixture

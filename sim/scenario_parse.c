@@ -157,7 +157,7 @@ static const struct step_def step_defs[] = {
 		 KEY(K_UNTIL_FULL),
 	 KEY(K_BY) | KEY(K_EPT)},
 	{"expect", AMPCONF_STEP_EXPECT, KEY(K_BY) | KEY(K_EPT) | KEY(K_COUNT),
-	 KEY(K_BY) | KEY(K_EPT) | KEY(K_COUNT)},
+	 KEY(K_BY) | KEY(K_EPT)},
 	{"service", AMPCONF_STEP_SERVICE, KEY(K_BY) | KEY(K_NAME) | KEY(K_CREATED),
 	 KEY(K_BY) | KEY(K_NAME)},
 	{"pingpong", AMPCONF_STEP_PINGPONG,

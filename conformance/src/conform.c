@@ -734,7 +734,12 @@ static int do_expect(struct session *s, const struct ampconf_step *st)
 		return breaks(s, AMPCONF_ERROR, "no endpoint '%s'", st->ept);
 	if (settle(s))
 		return -1;
-	if (e->received != st->count)
+	if (!st->count && e->pending)
+		return breaks(s, AMPCONF_BROKEN, "%s's endpoint '%s' received %llu messages; %u more "
+						 "were sent to it",
+			      st->actor == AMPCONF_IUT ? "the IUT" : "the peer", st->ept,
+			      (unsigned long long)e->received, e->pending);
+	if (st->count && e->received != st->count)
 		return breaks(s, AMPCONF_BROKEN,
 			      "%s's endpoint '%s' received %llu messages, %u "
 			      "expected",

@@ -9,7 +9,11 @@ Options (group `ampsim`):
   --ampsim-artifacts DIR    per-test directories (trace, logs, console) go here (default:
                             ampsim-artifacts/ in the build tree)
   --ampsim-profile P        the checker's profile (strict, linux, openamp, rpmsg-lite)
-  --ampsim-side S           the side the checker judges (driver, device, both)
+  --ampsim-side S           the side the checker judges (driver, device, both); with
+                            --ampsim-iut, the role the IUT plays (driver or device)
+  --ampsim-iut lib:SO       an implementation under test behind the adapter of
+                            conformance/include/ampconf/iut.h: the `conform` fixture and
+                            conformance/test_iut.py run scenarios against it
 
 Fixtures:
   board    a Board (ampsim_pytest.Board) started for the test, stopped after it; its
@@ -19,6 +23,9 @@ Fixtures:
   check    check(trace=None, side=None, profile=None) -> CheckResult; check.conformant(...)
            asserts that every MUST-class rule passed and fails the test with the violating
            events otherwise
+  conform  conform(scenario, iut=None, side=None, profile=None) -> ConformResult: one
+           scenario of fixtures/scenarios against --ampsim-iut (skips the test without one);
+           conform.passes(scenario) asserts it passed (or did not apply: skips)
 
 Markers: board(name, *extra_run_args), firmware(core=elf, ...) or firmware("core=elf", ...).
 Each test's trace path is attached to the junit report as the property `ampsim_trace`, its
@@ -32,6 +39,7 @@ import pytest
 
 from .board import Board, BoardError, Build
 from .check import check_trace
+from .conform import conform_scenario
 
 _VIOLATIONS = pytest.StashKey[list]()
 
@@ -51,7 +59,11 @@ def pytest_addoption(parser):
                     help="the checker's profile (default: strict)")
     group.addoption("--ampsim-side", metavar="S", default=None,
                     choices=("driver", "device", "both"),
-                    help="the side the checker judges (default: both)")
+                    help="the side the checker judges (default: both); with --ampsim-iut "
+                         "the role the IUT plays")
+    group.addoption("--ampsim-iut", metavar="lib:SO", default=None,
+                    help="an implementation under test (a shared object implementing "
+                         "ampconf/iut.h) for the conform fixture and conformance/test_iut.py")
 
 
 def pytest_configure(config):
@@ -158,13 +170,56 @@ def check(request, ampsim_build):
     return _Checker(request, ampsim_build)
 
 
+class _Conform:
+    """The `conform` fixture: one scenario against the IUT, violations kept for the report."""
+
+    def __init__(self, request, build):
+        self._request = request
+        self._build = build
+
+    def __call__(self, scenario, iut=None, side=None, profile=None):
+        config = self._request.config
+        iut = iut or config.getoption("ampsim_iut")
+        if not iut:
+            pytest.skip("no implementation under test (--ampsim-iut lib:SO)")
+        side = side or config.getoption("ampsim_side")
+        if side not in ("driver", "device"):
+            raise pytest.UsageError("--ampsim-iut needs --ampsim-side driver or device")
+        artifacts = _artifacts_dir(self._request, self._build)
+        self._request.node.user_properties.append(("ampsim_artifacts", str(artifacts)))
+        try:
+            result = conform_scenario(self._build.ampsim, iut, side, scenario, artifacts,
+                                      profile or config.getoption("ampsim_profile"))
+        except RuntimeError as e:
+            pytest.fail(str(e), pytrace=False)
+        if result.trace:
+            self._request.node.user_properties.append(("ampsim_trace", result.trace))
+        self._request.node.stash.setdefault(_VIOLATIONS, []).append(result.describe())
+        return result
+
+    def passes(self, scenario, iut=None, side=None, profile=None):
+        """Assert the scenario passed; skip when it does not apply to the IUT."""
+        result = self(scenario, iut, side, profile)
+        if result.outcome == "skipped":
+            pytest.skip(result.reason)
+        if not result.passed:
+            pytest.fail(result.describe(False), pytrace=False)
+        return result
+
+
+@pytest.fixture
+def conform(request, ampsim_build):
+    """conform(scenario, iut=None, side=None, profile=None) -> ConformResult; .passes(...)."""
+    return _Conform(request, ampsim_build)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
         for text in item.stash.get(_VIOLATIONS, []):
-            report.sections.append(("ampsim check", text))
+            report.sections.append(("ampsim", text))
         for name, value in item.user_properties:
             if name == "ampsim_artifacts":
                 report.sections.append(("ampsim artifacts", value))

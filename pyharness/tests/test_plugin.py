@@ -37,7 +37,7 @@ def test_options_are_in_the_ampsim_group(inner):
     out = inner("--help").stdout.str()
     assert "ampsim virtual boards and conformance checking:" in out
     for option in ("--ampsim-build", "--ampsim-board", "--ampsim-firmware",
-                   "--ampsim-artifacts", "--ampsim-profile", "--ampsim-side"):
+                   "--ampsim-artifacts", "--ampsim-profile", "--ampsim-side", "--ampsim-iut"):
         assert option in out
 
 
@@ -142,3 +142,56 @@ def test_conformance_suite_ids_are_stable(inner):
     for test_id in ("test_boot_and_announce", "test_echo[payload-1]", "test_echo[payload-496]",
                     "test_burst_wraps_the_rings", "test_crash_and_recovery"):
         assert test_id in out
+
+
+REF_IUT = BUILD / "conformance" / "iut" / "libampconf_ref_iut.so"
+
+
+def test_conform_fixture_runs_a_scenario_against_the_iut(inner, pytester, tmp_path):
+    pytester.makepyfile(test_iut="""
+        def test_ping_pong(conform):
+            result = conform.passes("ping-pong")
+            assert result.scenario["messages"] == 200
+
+        def test_reset(conform):
+            conform.passes("reset")
+    """)
+    junit = tmp_path / "junit.xml"
+    result = inner(f"--ampsim-iut=lib:{REF_IUT}", "--ampsim-side=driver", f"--junitxml={junit}")
+    result.assert_outcomes(passed=2)
+    case = ET.parse(junit).getroot().find(".//testcase[@name='test_ping_pong']")
+    trace = case.find("properties/property[@name='ampsim_trace']").get("value")
+    assert pathlib.Path(trace).is_file() and trace.endswith("ping-pong.bin")
+    # Without an IUT, nothing to judge: skipped, not failed.
+    inner().assert_outcomes(skipped=2)
+    # A role the scenario is not for is a skip with the reason.
+    scenario = tmp_path / "driver-only.yaml"
+    scenario.write_text("summary: s\nroles: [driver]\nrules: [INIT-002]\nsteps: [start]\n")
+    pytester.makepyfile(test_role=f"""
+        def test_role(conform):
+            conform.passes({str(scenario)!r})
+    """)
+    result = inner(f"--ampsim-iut=lib:{REF_IUT}", "--ampsim-side=device", "-rs", "test_role.py")
+    result.assert_outcomes(skipped=1)
+    assert "the scenario is not for this role" in result.stdout.str()
+
+
+def test_conform_failure_shows_why(inner, pytester, tmp_path):
+    scenario = tmp_path / "expects-too-much.yaml"
+    scenario.write_text("summary: s\nrules: [INIT-002]\nsteps:\n  - start\n"
+                        "  - open: {by: iut, ept: a}\n  - expect: {by: iut, ept: a, count: 2}\n")
+    pytester.makepyfile(test_fail=f"""
+        def test_fails(conform):
+            conform.passes({str(scenario)!r})
+    """)
+    result = inner(f"--ampsim-iut=lib:{REF_IUT}", "--ampsim-side=device")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "expects-too-much broken" in out
+    assert "step 3 (line 6): the IUT's endpoint 'a' received 0 messages, 2 expected" in out
+
+
+def test_iut_suite_ids_are_the_scenario_names(inner):
+    out = inner("--collect-only", "-q", str(ROOT / "conformance" / "test_iut.py")).stdout.str()
+    for name in ("boot", "ping-pong", "index-wrap", "reset"):
+        assert f"test_scenario[{name}]" in out

@@ -282,8 +282,8 @@ static const struct bad_case bad_cases[] = {
 	 "duplicate key 'summary' (first at line 1)"},
 	{HEAD "  - send: {by: peer, by: iut}\n", 4, "steps[0].send: duplicate key 'by'"},
 	{"rules: [DRV-002]\nsteps: [start]\n", 1, "missing required key 'summary'"},
-	{HEAD "  - open: {by: iut, ept: a}\n  - expect: {by: iut, ept: a}\n", 5,
-	 "steps[1].expect: missing required key 'count'"},
+	{HEAD "  - open: {by: iut, ept: a}\n  - expect: {by: iut}\n", 5,
+	 "steps[1].expect: missing required key 'ept'"},
 	{"summary: s\nrules: [DRV-002]\nlink: {nums: 4}\nsteps: [start]\n", 3,
 	 "link: unknown key 'nums'"},
 	/* the top level and its values */
@@ -347,7 +347,12 @@ static const struct bad_case bad_cases[] = {
 	{HEAD "  - [start]\n", 4, "steps[0]: expected a step"},
 	{HEAD "  - hold:\n", 4, "steps[0].hold: expected a mapping, found an empty value"},
 	{HEAD "  - hold: {by: me}\n", 4,
-	 "steps[0].hold.by: 'me' is not a side (expected peer or iut)"},
+	 "steps[0].hold.by: 'me' is not a side (expected peer, iut, driver or device)"},
+	{HEAD "  - hold: {by: peer}\n  - release: {by: device}\n", 5,
+	 "steps[1].release.by: a scenario names the sides either peer and iut or driver and "
+	 "device, not both"},
+	{HEAD "  - open: {by: driver, ept: a}\n  - send: {by: driver, ept: b, to: a}\n", 5,
+	 "endpoint 'b' is not open on the driver side"},
 	{HEAD "  - hold: {}\n", 4, "steps[0].hold: missing required key 'by'"},
 	/* values of steps */
 	{HEAD "  - open: {by: iut, ept: 'a b'}\n", 4,
@@ -408,6 +413,27 @@ static const struct bad_case bad_cases[] = {
 	{"summary: s\nrules: [DRV-002]\nsteps: [[[[[[[[[[[[[[[[[[start]]]]]]]]]]]]]]]]]]\n", 3,
 	 "nested deeper than 16 levels"},
 };
+
+/* Steps may name the sides by role; the session resolves them against the IUT's role. */
+static void test_roles(void)
+{
+	static const char text[] =
+		HEAD "  - open: {by: device, ept: svc, name: s, announce: true}\n"
+		     "  - service: {by: driver, name: s}\n"
+		     "  - open: {by: driver, ept: d}\n"
+		     "  - send: {by: driver, ept: d, to: svc}\n";
+	char err[ERR_SIZE];
+	int ret = load("roles", text, err);
+
+	if (ret)
+		fprintf(stderr, "%s\n", err);
+	REQUIRE(ret == 0);
+	REQUIRE(scn.nsteps == 4);
+	CHECK_EQ(scn.step[0].actor, AMPCONF_BY_DEVICE);
+	CHECK_EQ(scn.step[1].actor, AMPCONF_BY_DRIVER);
+	CHECK_EQ(scn.step[3].actor, AMPCONF_BY_DRIVER);
+	CHECK(!strcmp(scn.step[3].to, "svc"));
+}
 
 static void test_bad(void)
 {
@@ -495,8 +521,8 @@ static void cleanup(void)
 int main(void)
 {
 	static const struct test tests[] = {
-		TEST(test_full),  TEST(test_defaults),   TEST(test_bad),
-		TEST(test_names), TEST(test_unreadable),
+		TEST(test_full), TEST(test_defaults), TEST(test_roles),
+		TEST(test_bad),  TEST(test_names),    TEST(test_unreadable),
 	};
 	int ret;
 

@@ -55,7 +55,7 @@ enum ampconf_actor {
  *	the other side's endpoints) or @to_addr; with @until_full it sends until no transmit
  *	buffer is free (at most @count), without waiting
  * @AMPCONF_STEP_EXPECT: @actor's endpoint @ept has received @count messages in all (each
- *	checked: payload, length, source)
+ *	checked: payload, length, source); @count 0: every message sent to it so far
  * @AMPCONF_STEP_SERVICE: @actor has seen the other side announce service @name (@created) or
  *	withdraw it
  * @AMPCONF_STEP_PINGPONG: @count times: @actor sends @size bytes from @ept to @to, the other

@@ -1,0 +1,148 @@
+"""`ampsim conform` (docs/conformance.md, "Test your own implementation"): the reference as the
+implementation under test in both roles, an independent minimal implementation, the reports
+(text, JSON, junit XML, the HTML matrix), the traces kept, scenario files and adapters that are
+wrong, and IUTs that crash, hang or scribble.
+
+AMPSIM_BUILD_DIR selects the build tree (default: build/)."""
+import json
+import os
+import pathlib
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("AMPSIM_BUILD_DIR", ROOT / "build"))
+AMPSIM = BUILD / "sim" / "ampsim"
+REF_IUT = BUILD / "conformance" / "iut" / "libampconf_ref_iut.so"
+TEST_IUTS = BUILD / "conformance" / "tests" / "iut"
+SCENARIOS = sorted(p.stem for p in (ROOT / "fixtures" / "scenarios").glob("*.yaml"))
+ROLES = ["driver", "device"]
+
+
+def conform(*args, status=None, timeout=600):
+    proc = subprocess.run([str(AMPSIM), "conform", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, check=False)
+    if status is not None:
+        assert proc.returncode == status, (proc.returncode, proc.stdout[-4000:],
+                                           proc.stderr[-2000:])
+    return proc
+
+
+def conform_json(*args, status=None, timeout=600):
+    proc = conform("--json", *args, status=status, timeout=timeout)
+    return json.loads(proc.stdout), proc
+
+
+@pytest.fixture(scope="module", params=ROLES)
+def reference_run(request, tmp_path_factory):
+    """The whole library against the reference in one role, every report written."""
+    out = tmp_path_factory.mktemp(f"ref-{request.param}")
+    report, _ = conform_json("--iut", f"lib:{REF_IUT}", "--side", request.param,
+                             "--artifacts", out / "traces", "--junit", out / "junit.xml",
+                             "--html", out / "matrix.html", status=0)
+    return request.param, out, report
+
+
+def test_reference_passes_every_scenario(reference_run):
+    role, _, report = reference_run
+    assert report["conformant"] is True
+    assert report["side"] == role
+    assert report["iut_name"] == "ampsim reference"
+    assert [s["name"] for s in report["scenarios"]] == SCENARIOS
+    for s in report["scenarios"]:
+        assert s["outcome"] == "pass", (s["name"], s["reason"])
+        # Each scenario exercises what it says it does (rules of the IUT's side).
+        assert s["unexercised"] == "", (s["name"], s["unexercised"])
+        assert not [r for r in s["rules"] if r["result"] in ("fail", "warn")], s["name"]
+    failing = [r["id"] for r in report["rules"] if r["result"] in ("fail", "warn")]
+    assert not failing
+
+
+def test_messages_are_delivered_and_checked(reference_run):
+    _, _, report = reference_run
+    by_name = {s["name"]: s for s in report["scenarios"]}
+    assert by_name["ping-pong"]["messages"] == 200
+    assert by_name["index-wrap"]["messages"] == 132000
+    assert by_name["boot"]["messages"] == 0
+
+
+def test_kept_traces_judge_alike(reference_run):
+    """A kept trace, judged again by `ampsim check`, gives the session's verdicts."""
+    role, out, report = reference_run
+    for s in report["scenarios"]:
+        if s["name"] == "index-wrap":
+            continue  # a million events: the other scenarios show the same
+        trace = out / "traces" / f"{s['name']}.bin"
+        assert s["trace"] == str(trace)
+        proc = subprocess.run([str(AMPSIM), "check", "--json", "--side", role, str(trace)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0, (s["name"], proc.stdout[-2000:])
+        again = {r["id"]: r["result"] for r in json.loads(proc.stdout)["rules"]}
+        for r in s["rules"]:
+            assert again[r["id"]] == r["result"], (s["name"], r["id"])
+        assert json.loads(proc.stdout)["events"] == s["events"]
+
+
+def test_junit_report(reference_run):
+    role, out, _ = reference_run
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    assert suite.get("tests") == str(len(SCENARIOS))
+    assert suite.get("failures") == "0" and suite.get("errors") == "0"
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == SCENARIOS
+    assert {c.get("classname") for c in cases} == {f"conform.{role}"}
+    for c in cases:
+        prop = c.find("properties/property[@name='ampsim_trace']")
+        assert prop is not None and pathlib.Path(prop.get("value")).is_file()
+
+
+def test_html_matrix(reference_run):
+    _, out, report = reference_run
+    html = (out / "matrix.html").read_text()
+    assert "CONFORMANT" in html and "NOT CONFORMANT" not in html
+    assert html.count("<tr>") == len(report["rules"]) + 2  # header, outcomes, one per rule
+    for name in SCENARIOS:
+        assert f'id="s-{name}"' in html
+
+
+def test_text_report_and_scenario_selection(tmp_path):
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--scenarios",
+                   "boot,ping-pong", status=0)
+    assert "verdict: CONFORMANT" in proc.stdout
+    assert "ping-pong" in proc.stdout and "burst-fill" not in proc.stdout
+    # A scenario file by path.
+    scenario = tmp_path / "just-boot.yaml"
+    scenario.write_text("summary: boot only\nrules: [INIT-002]\nsteps: [start]\n")
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "driver", "--scenarios", scenario,
+                   status=0)
+    assert "just-boot" in proc.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "--iut and --side are required"),
+    (["--iut", "firmware:x.elf", "--side", "device"], "--iut: lib:PATH"),
+    (["--iut", "lib:x.so", "--side", "both"], "--side: driver or device"),
+    (["--iut", "lib:x.so", "--side", "device", "--profile", "zephyr"], "--profile"),
+    (["--iut", "lib:x.so", "--side", "device", "--timeout-ms", "0"], "--timeout-ms"),
+    (["--iut", "lib:x.so", "--side", "device", "--scenarios", "no-such"], "no-such.yaml"),
+], ids=["no-iut", "firmware", "side", "profile", "timeout", "scenario"])
+def test_usage_errors(args, message):
+    proc = conform(*args, status=2)
+    assert message in proc.stderr
+
+
+def test_bad_scenario_file(tmp_path):
+    scenario = tmp_path / "broken.yaml"
+    scenario.write_text("summary: x\nrules: [DRV-002]\nsteps:\n  - start\n"
+                        "  - send: {by: peer, ept: p, to: q}\n")
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--scenarios", scenario,
+                   status=2)
+    assert f"{scenario}:5:" in proc.stderr and "'p' is not open" in proc.stderr
+
+
+def test_library_that_cannot_load(tmp_path):
+    proc = conform("--iut", f"lib:{tmp_path}/missing.so", "--side", "device", "--scenarios",
+                   "boot", status=2)
+    assert "cannot load" in proc.stderr
