@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "amp/error.h"
+#include "mutant.h"
 #include "rpmsg_internal.h"
 
 struct amp_rpmsg_endpoint *ept_lookup(struct amp_rpmsg_link *link, uint32_t addr)
@@ -35,6 +36,9 @@ int ept_bind(struct amp_rpmsg_link *link, struct amp_rpmsg_endpoint *ept, uint32
 		/* Lowest free address >= 1024: addresses below are reserved for predefined
 		 * services (RPMSG-010). */
 		addr = AMP_RPMSG_RESERVED_ADDRESSES;
+		/* Mutant: dynamic addresses from 256, among the reserved ones (RPMSG-010). */
+		if (AMP_MUTANT_IS(DYNAMIC_ADDR_LOW))
+			addr = 256;
 		for (; e && e->addr <= addr; prev = e, e = e->next) {
 			if (e->addr == addr && ++addr == AMP_RPMSG_ADDR_ANY)
 				return -AMP_ENOSPC;

@@ -10,6 +10,7 @@
 #include "amp/vdev.h"
 #include "amp/virtio.h"
 #include "io_access.h"
+#include "mutant.h"
 #include "rpmsg_internal.h"
 
 const char *amp_rpmsg_event_name(enum amp_rpmsg_event ev)
@@ -115,6 +116,9 @@ void link_went_up(struct amp_rpmsg_link *link, uint64_t features)
 {
 	link->features = features;
 	link->ns = link_supports_ns(link) && (features & AMP_VIRTIO_FEATURE(AMP_VIRTIO_RPMSG_F_NS));
+	/* Mutant: the name service runs whatever was offered and negotiated (NS-001). */
+	if (AMP_MUTANT_IS(NS_WITHOUT_FEATURE))
+		link->ns = true;
 	link->session++;
 	link_lock(link, AMP_RPMSG_LOCK_TX);
 	__atomic_store_n(&link->up, true, __ATOMIC_RELAXED);
@@ -244,7 +248,9 @@ static bool dispatch(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec, 
 	if (!ept || !ept->cb) {
 		link_unlock(link, AMP_RPMSG_LOCK_EPT);
 		link_event(link, AMP_RPMSG_EV_NO_RECIPIENT, hdr.dst, hdr.src);
-		return false;
+		/* Mutant: the dropped message's buffer counts as held and never goes back
+		 * (RPMSG-009). */
+		return AMP_MUTANT_IS(UNKNOWN_DST_BUFFER_KEPT);
 	}
 	if (ept->bind_dst && ept->dst == AMP_RPMSG_ADDR_ANY)
 		ept->dst = hdr.src; /* reply to whoever spoke first (RPMSG-011) */

@@ -10,6 +10,7 @@
 #include "amp/error.h"
 #include "amp/virtio.h"
 #include "io_access.h"
+#include "mutant.h"
 #include "rpmsg_internal.h"
 #include "rpmsg_virtio.h"
 
@@ -232,6 +233,13 @@ static void dev_put_rx(struct amp_rpmsg_link *link, struct amp_rpmsg_bufrec *rec
 	 * it as the buffer length and breaks on 0, hence the compatibility setting. */
 	uint32_t len = link->cfg.openamp_used_len ? rec->size : 0;
 
+	/* Mutant: the driver's read-only buffer is scribbled on while still held; the first byte
+	 * inverted, so the store always changes what is there (DEV-004). */
+	if (AMP_MUTANT_IS(WRITE_READABLE_BUFFER)) {
+		uint8_t b = (uint8_t)~rec->va[0];
+
+		amp_store_bytes(&link->cfg.io, rec->va, &b, sizeof(b));
+	}
 	rec->state = BUF_NONE;
 	/* Cannot fail but on a broken ring: the head came from get_avail and the length is within
 	 * what the ring was configured to accept. */

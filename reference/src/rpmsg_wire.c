@@ -8,6 +8,7 @@
 #include "amp/error.h"
 #include "amp/rpmsg_wire.h"
 #include "io_access.h"
+#include "mutant.h"
 
 /* Header field offsets (Linux struct rpmsg_hdr, packed). */
 #define HDR_SRC      0
@@ -125,6 +126,10 @@ int amp_rpmsg_ns_encode(const char *name, uint32_t addr, uint32_t flags, enum am
 		return -AMP_EINVAL;
 	/* Zero padding, as Linux's strscpy_pad(): no stale bytes of ours go on the wire. */
 	memset(out, 0, AMP_RPMSG_NS_MSG_SIZE);
+	/* Mutant: the padding is not NUL but '_', so the name runs to the end of its 32 bytes
+	 * unterminated (NS-003). */
+	if (AMP_MUTANT_IS(NS_NAME_UNTERMINATED))
+		memset(out + NS_NAME, '_', AMP_RPMSG_NAME_SIZE);
 	memcpy(out + NS_NAME, name, n);
 	put32(out + NS_ADDR, swap, addr);
 	put32(out + NS_FLAGS, swap, flags);

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "mutant.h"
 #include "vring_internal.h"
 
 static bool is_pow2(uint32_t v)
@@ -123,7 +124,11 @@ void vr_publish(struct amp_vring *vr)
 {
 	if (vr->own_idx == vr->published)
 		return;
-	amp_barrier(&vr->io, AMP_BARRIER_WRITE);
+	/* Mutants: the index may overtake the entries it covers on a weakly ordered machine
+	 * (DRV-010 for the driver, DEV-007 for the device). */
+	if (!(AMP_MUTANT_IS(NO_WRITE_BARRIER) && vr->role == AMP_VRING_DRIVER) &&
+	    !(AMP_MUTANT_IS(NO_USED_BARRIER) && vr->role == AMP_VRING_DEVICE))
+		amp_barrier(&vr->io, AMP_BARRIER_WRITE);
 	amp_store16(&vr->io, vr->swap, vr_own_idx(vr), vr->own_idx);
 	vr->published = vr->own_idx;
 }
@@ -160,7 +165,8 @@ bool vr_kick_prepare(struct amp_vring *vr)
 	if (vr_broken(vr) || old == new_idx)
 		return false;
 	vr->signalled = new_idx;
-	if (peer_wants(vr, new_idx, old)) {
+	/* Mutant: the peer's suppression state is never looked at (NOTIF-010). */
+	if (AMP_MUTANT_IS(KICK_WHILE_SUPPRESSED) || peer_wants(vr, new_idx, old)) {
 		amp_barrier(&vr->io, AMP_BARRIER_WRITE);
 		return true;
 	}

@@ -7,6 +7,7 @@
  * tracked in the caller's local slot array, which is also how loops and descriptors shared by
  * two chains are caught: a descriptor can enter a held chain only while it is free.
  */
+#include "mutant.h"
 #include "vring_internal.h"
 
 /* An indirect table can describe at most as many buffers as the largest queue; a bigger table
@@ -323,7 +324,7 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 {
 	uint16_t pos = vr->own_idx;
 	struct amp_vring_slot *s;
-	uint32_t elem[2];
+	uint32_t elem[2], id = head;
 
 	if (AMP_UNLIKELY(vr_broken(vr)))
 		return -AMP_EIO;
@@ -334,6 +335,16 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 	 * the caller asked for legacy lengths. */
 	if (AMP_UNLIKELY(s->state != SLOT_HEAD || len > s->chain.used_limit))
 		return -AMP_EINVAL;
+	/* Mutants past the checks, so that they reach the ring: a length beyond anything the
+	 * chain can hold, 1 for a read-only one (DEV-003); the next head's id, a buffer we were
+	 * not given wherever the driver has only a few out, as on its transmit ring (DEV-001); the
+	 * id of our previous element again, a head already returned (DEV-001). */
+	if (AMP_MUTANT_IS(USED_LEN_TOO_LARGE))
+		len = s->chain.used_limit + 1;
+	if (AMP_MUTANT_IS(USED_ID_OFF_BY_ONE))
+		id = (uint32_t)head + 1;
+	if (AMP_MUTANT_IS(USED_ID_DUPLICATE) && pos)
+		id = amp_load32(swap, vr_used_elem(vr, (uint16_t)(pos - 1)));
 
 	if (AMP_LIKELY(s->chain.chain_len == 1)) {
 		s->state = SLOT_FREE;
@@ -348,8 +359,11 @@ static AMP_ALWAYS_INLINE int dev_add_used(struct amp_vring *vr, uint16_t head, u
 		}
 	}
 	vr->own_idx = (uint16_t)(pos + 1);
-	elem[0] = amp_ring32(swap, head);
+	elem[0] = amp_ring32(swap, id);
 	elem[1] = amp_ring32(swap, len);
+	/* Mutant: the index that covers the element goes out first (DEV-002). */
+	if (AMP_MUTANT_IS(USED_IDX_BEFORE_ELEM))
+		vr_publish(vr);
 	amp_store_bytes_if_changed(&vr->io, vr_used_elem(vr, pos), elem, sizeof(elem));
 	/* As on the driver side: 65536 unsignalled buffers would look like none. */
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= 0xffffu))

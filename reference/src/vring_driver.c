@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "mutant.h"
 #include "vring_internal.h"
 
 /* Linux (virtqueue_add_split) forces a notification after 65535 additions without one, since
@@ -85,6 +86,10 @@ static AMP_ALWAYS_INLINE void expose_head(struct amp_vring *vr, bool swap, uint1
 	vr->slots[head].fresh = 1;
 	if (entry->avail_entry != head)
 		entry->avail_entry = head;
+	/* Mutant: the index that exposes the entry goes out first, so that the device may read a
+	 * stale head (DRV-001). */
+	if (AMP_MUTANT_IS(IDX_BEFORE_ENTRY))
+		vr_publish(vr);
 	amp_store16_if_changed(&vr->io, swap, vr_avail_entry(vr, pos), head);
 	if (AMP_UNLIKELY((uint16_t)(pos + 1 - vr->signalled) >= MAX_UNSIGNALLED))
 		vr_kick(vr);
