@@ -64,6 +64,7 @@
  * @expect: seeds of the messages sent to it and not received yet, oldest first (ring)
  * @expect_len: their lengths
  * @expect_src: their sources
+ * @expect_data: their payloads when a step gave them (NULL: made from the seed)
  * @head: oldest entry of @expect
  * @pending: entries of @expect
  */
@@ -77,6 +78,7 @@ struct conform_ept {
 	uint32_t *expect;
 	uint32_t *expect_len;
 	uint32_t *expect_src;
+	const uint8_t **expect_data;
 	uint32_t head, pending;
 };
 
@@ -117,9 +119,11 @@ struct conform_side {
  * @table: its region table
  * @io: the peer's shared-memory access (hooked: every store and barrier is traced)
  * @trace_file: the trace's stream
+ * @log: the IUT's diagnostics (NAME.log beside a kept trace), or NULL
  * @writer: the trace
  * @now_ps: the time of the next event
- * @activity: events recorded since the counter was last looked at
+ * @activity: stores and mailbox events recorded (what the other side can see); rounds compare
+ *	it before and after
  * @seed: the next message's payload seed
  * @payload: a message being built
  * @broken: a step broke (the reason is in @res)
@@ -141,6 +145,7 @@ struct session {
 	struct amp_region_table table;
 	struct amp_io io;
 	FILE *trace_file;
+	FILE *log;
 	struct amptrace_writer writer;
 	uint64_t now_ps;
 	uint64_t activity;
@@ -188,7 +193,10 @@ static void record(struct session *s, struct amptrace_event *ev)
 	if (ampcheck_event(s->res->check, &s->writer.table, ev))
 		breaks(s, AMPCONF_ERROR, "checker: %s", ampcheck_error(s->res->check));
 	s->res->events++;
-	s->activity++;
+	/* A barrier alone changes nothing the other side could see: an IUT that fences in every
+	 * poll is idle all the same. */
+	if (ev->kind != AMPTRACE_BARRIER)
+		s->activity++;
 }
 
 static void record_store(struct session *s, unsigned int initiator, uint64_t offset,
@@ -290,7 +298,8 @@ static struct conform_ept *ept_by_handle(struct session *s, unsigned int who, in
 	return NULL;
 }
 
-static void expect_message(struct conform_ept *e, uint32_t seed, uint32_t len, uint32_t src)
+static void expect_message(struct conform_ept *e, uint32_t seed, const uint8_t *data, uint32_t len,
+			   uint32_t src)
 {
 	uint32_t at;
 
@@ -302,6 +311,7 @@ static void expect_message(struct conform_ept *e, uint32_t seed, uint32_t len, u
 	e->expect[at] = seed;
 	e->expect_len[at] = len;
 	e->expect_src[at] = src;
+	e->expect_data[at] = data;
 }
 
 /* A message reached endpoint @e of side @who: it must be the oldest one sent to it. */
@@ -309,6 +319,7 @@ static void arrived(struct session *s, unsigned int who, struct conform_ept *e, 
 		    const uint8_t *data, uint32_t len)
 {
 	const char *name = who == AMPCONF_IUT ? "the IUT" : "the peer";
+	const uint8_t *want;
 	uint32_t seed, want_len, want_src;
 
 	if (!e->pending) {
@@ -320,11 +331,15 @@ static void arrived(struct session *s, unsigned int who, struct conform_ept *e, 
 	seed = e->expect[e->head];
 	want_len = e->expect_len[e->head];
 	want_src = e->expect_src[e->head];
+	want = e->expect_data[e->head];
 	e->head = (e->head + 1) % MAX_PENDING;
 	e->pending--;
 	e->received++;
-	fill_payload(s->payload, want_len, seed);
-	if (len != want_len || src != want_src || (len && memcmp(data, s->payload, len)))
+	if (!want) {
+		fill_payload(s->payload, want_len, seed);
+		want = s->payload;
+	}
+	if (len != want_len || src != want_src || (len && memcmp(data, want, len)))
 		breaks(s, AMPCONF_BROKEN,
 		       "%s's endpoint '%s' received message %llu wrong: %u bytes from %u, sent "
 		       "were %u bytes from %u%s",
@@ -490,6 +505,11 @@ static void iut_barrier(void *ctx, uint32_t kind)
 {
 	struct session *s = ctx;
 
+	if (kind > AMPTRACE_BARRIER_FULL) {
+		breaks(s, AMPCONF_BROKEN,
+		       "the IUT reported a barrier of kind %u (0 write, 1 read, 2 full)", kind);
+		return;
+	}
 	record_barrier(s, s->side[AMPCONF_IUT].initiator, kind);
 }
 
@@ -519,10 +539,18 @@ static void iut_service(void *ctx, const char *name, uint32_t addr, bool created
 	note_service(ctx, AMPCONF_IUT, name, created);
 }
 
+/* The IUT's diagnostics go next to the session's trace, when it is kept. */
 static void iut_log(void *ctx, const char *text)
 {
-	(void)ctx;
-	(void)text;
+	struct session *s = ctx;
+
+	if (s->log)
+		fprintf(s->log, "#%llu %s\n", (unsigned long long)s->res->events, text);
+}
+
+static void iut_misuse(void *ctx, const char *text)
+{
+	breaks(ctx, AMPCONF_BROKEN, "the IUT called the harness wrongly: %s", text);
 }
 
 static const struct iut_sink iut_sink_ops = {
@@ -532,6 +560,7 @@ static const struct iut_sink iut_sink_ops = {
 	.received = iut_received,
 	.service = iut_service,
 	.log = iut_log,
+	.misuse = iut_misuse,
 };
 
 /* Run an operation in the IUT; -1 when its process failed (the session is crashed). */
@@ -660,23 +689,30 @@ static int do_close(struct session *s, const struct ampconf_step *st)
 	return settle(s);
 }
 
-/* One message from @e (side @who) to @dst; 0 sent, 1 no buffer free now, -1 broken. */
+/*
+ * One message from @e (side @who) to @dst: @data, or made from the next seed when NULL; 0 sent,
+ * 1 no buffer free now, -1 broken.
+ */
 static int send_one(struct session *s, unsigned int who, struct conform_ept *e, uint32_t dst,
-		    struct conform_ept *to, uint32_t len)
+		    struct conform_ept *to, const uint8_t *data, uint32_t len)
 {
 	uint32_t seed = s->seed;
+	const uint8_t *bytes = data;
 	int ret;
 
-	fill_payload(s->payload, len, seed);
+	if (!data) {
+		fill_payload(s->payload, len, seed);
+		bytes = s->payload;
+	}
 	if (who == AMPCONF_IUT) {
 		struct iut_wire_send m = {.ept = e->handle, .dst = dst};
 
-		if (iut_call(s, IUT_CMD_SEND, &m, sizeof(m), s->payload, len, &ret, NULL))
+		if (iut_call(s, IUT_CMD_SEND, &m, sizeof(m), bytes, len, &ret, NULL))
 			return -1;
 		if (ret == -EAGAIN)
 			return 1;
 	} else {
-		ret = amp_rpmsg_trysendto(&e->ept, s->payload, len, dst);
+		ret = amp_rpmsg_trysendto(&e->ept, bytes, len, dst);
 		if (ret == -AMP_ENOMEM)
 			return 1;
 	}
@@ -688,7 +724,7 @@ static int send_one(struct session *s, unsigned int who, struct conform_ept *e, 
 			      who == AMPCONF_IUT ? s->proxy.error : "");
 	s->seed++;
 	if (to)
-		expect_message(to, seed, len, e->addr);
+		expect_message(to, seed, data, len, e->addr);
 	return 0;
 }
 
@@ -709,7 +745,7 @@ static int do_send(struct session *s, const struct ampconf_step *st)
 		unsigned int waited = 0;
 		int r;
 
-		while ((r = send_one(s, st->actor, e, dst, to, len)) == 1) {
+		while ((r = send_one(s, st->actor, e, dst, to, st->payload, len)) == 1) {
 			if (st->until_full)
 				return 0;
 			if (++waited > SEND_PATIENCE)
@@ -735,8 +771,9 @@ static int do_expect(struct session *s, const struct ampconf_step *st)
 	if (settle(s))
 		return -1;
 	if (!st->count && e->pending)
-		return breaks(s, AMPCONF_BROKEN, "%s's endpoint '%s' received %llu messages; %u more "
-						 "were sent to it",
+		return breaks(s, AMPCONF_BROKEN,
+			      "%s's endpoint '%s' received %llu messages; %u more "
+			      "were sent to it",
 			      st->actor == AMPCONF_IUT ? "the IUT" : "the peer", st->ept,
 			      (unsigned long long)e->received, e->pending);
 	if (st->count && e->received != st->count)
@@ -759,13 +796,13 @@ static int do_pingpong(struct session *s, const struct ampconf_step *st)
 	for (uint32_t n = 0; n < st->count && !s->broken; n++) {
 		uint64_t there = to->received + 1, back = e->received + 1;
 
-		if (send_one(s, st->actor, e, to->addr, to, len) || settle(s))
+		if (send_one(s, st->actor, e, to->addr, to, NULL, len) || settle(s))
 			return breaks(s, AMPCONF_BROKEN, "ping %u of %u could not be sent", n + 1,
 				      st->count);
 		if (to->received != there)
 			return breaks(s, AMPCONF_BROKEN, "ping %u of %u did not arrive", n + 1,
 				      st->count);
-		if (send_one(s, !st->actor, to, e->addr, e, len) || settle(s))
+		if (send_one(s, !st->actor, to, e->addr, e, NULL, len) || settle(s))
 			return breaks(s, AMPCONF_BROKEN, "pong %u of %u could not be sent", n + 1,
 				      st->count);
 		if (e->received != back)
@@ -926,6 +963,15 @@ static int open_trace(struct session *s)
 		return breaks(s, AMPCONF_ERROR, "%s: %s",
 			      s->opt->trace_path ? s->opt->trace_path : "/dev/null",
 			      strerror(errno));
+	if (s->opt->trace_path) {
+		char path[AMPCONF_PATH_SIZE];
+		const char *dot = strrchr(s->opt->trace_path, '.');
+		int stem = dot && !strchr(dot, '/') ? (int)(dot - s->opt->trace_path)
+						    : (int)strlen(s->opt->trace_path);
+
+		snprintf(path, sizeof(path), "%.*s.log", stem, s->opt->trace_path);
+		s->log = fopen(path, "w");
+	}
 	if (amptrace_writer_open(w, s->trace_file, AMPTRACE_BINARY) ||
 	    amptrace_define_initiator(w, 0, AMPTRACE_HOST, names[driver]) ||
 	    amptrace_define_initiator(w, 1, AMPTRACE_CORE, names[!driver]) ||
@@ -963,7 +1009,8 @@ static int alloc_expectations(struct session *s)
 			struct conform_ept *e = &s->side[w].ept[i];
 
 			e->expect = calloc(MAX_PENDING, 3 * sizeof(uint32_t));
-			if (!e->expect)
+			e->expect_data = calloc(MAX_PENDING, sizeof(*e->expect_data));
+			if (!e->expect || !e->expect_data)
 				return breaks(s, AMPCONF_ERROR, "no memory");
 			e->expect_len = e->expect + MAX_PENDING;
 			e->expect_src = e->expect + 2 * MAX_PENDING;
@@ -1060,6 +1107,8 @@ static void end_session(struct session *s)
 			breaks(s, AMPCONF_ERROR, "trace: %s", s->writer.error);
 		fclose(s->trace_file);
 	}
+	if (s->log)
+		fclose(s->log);
 	if (s->res->check && s->res->outcome != AMPCONF_SKIPPED &&
 	    s->res->outcome != AMPCONF_ERROR) {
 		int bad = ampcheck_finish(s->res->check);
@@ -1071,8 +1120,10 @@ static void end_session(struct session *s)
 	if (s->shm)
 		munmap(s->shm, s->shm_size);
 	for (unsigned int w = 0; w < 2; w++)
-		for (unsigned int i = 0; i < MAX_EPTS; i++)
+		for (unsigned int i = 0; i < MAX_EPTS; i++) {
 			free(s->side[w].ept[i].expect);
+			free(s->side[w].ept[i].expect_data);
+		}
 	free(s->work);
 }
 

@@ -117,10 +117,19 @@ static void emit(struct child *c, uint32_t type, const void *a, size_t alen, con
 	c->out_len += blen;
 }
 
-/* Die of @sig as if no handler were installed (the harness reports the signal). */
+/*
+ * Die of @sig as if no handler were installed (the harness reports the signal). The handler
+ * runs with @sig blocked: unblock it, or raise() would leave it pending and the process would
+ * only exit.
+ */
 static void die_of(int sig)
 {
+	sigset_t set;
+
 	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
 }
@@ -194,9 +203,9 @@ static void host_received(void *ctx, int ept, uint32_t src, const void *data, si
 	struct iut_wire_received r = {.ept = ept, .src = src};
 
 	if (len > 65536 || (len && !data)) {
-		static const char text[] = "received(): a message of more than 64 KiB or no data";
+		static const char text[] = "received() with more than 64 KiB or without data";
 
-		emit(ctx, IUT_EV_LOG, text, sizeof(text) - 1, NULL, 0);
+		emit(ctx, IUT_EV_MISUSE, text, sizeof(text) - 1, NULL, 0);
 		return;
 	}
 	emit(ctx, IUT_EV_RECEIVED, &r, sizeof(r), data, len);
@@ -251,6 +260,7 @@ static void load(struct child *c, const char *library)
 {
 	const struct ampconf_iut *(*entry)(void);
 	struct iut_wire_hello hello = {0};
+	const char *missing;
 	char why[512];
 	void *handle;
 
@@ -267,8 +277,10 @@ static void load(struct child *c, const char *library)
 	*(void **)&entry = dlsym(handle, AMPCONF_IUT_SYMBOL);
 	c->iut = entry ? entry() : NULL;
 	if (!c->iut) {
-		snprintf(why, sizeof(why), "%s: no %s() or it returned NULL", library,
-			 AMPCONF_IUT_SYMBOL);
+		snprintf(why, sizeof(why),
+			 entry ? "%s: %s() returned NULL"
+			       : "%s: exports no %s() (see ampconf/iut.h)",
+			 library, AMPCONF_IUT_SYMBOL);
 		done(c, -EINVAL, 0, why);
 		_exit(2);
 	}
@@ -279,12 +291,24 @@ static void load(struct child *c, const char *library)
 		.flags = c->iut->flags,
 		.ops = (c->iut->start ? IUT_HAS_START : 0) | (c->iut->reset ? IUT_HAS_RESET : 0),
 	};
-	if (c->iut->abi != AMPCONF_IUT_ABI || !c->iut->attach || !c->iut->kick || !c->iut->poll ||
-	    !c->iut->open || !c->iut->close || !c->iut->send || !c->iut->detach) {
+	if (c->iut->abi != AMPCONF_IUT_ABI) {
 		snprintf(why, sizeof(why),
-			 "%s: interface version %u (this harness speaks %u) or a required "
-			 "operation missing (attach, kick, poll, open, close, send, detach)",
-			 library, c->iut->abi, AMPCONF_IUT_ABI);
+			 "%s: adapter interface version %u (this harness speaks %u)", library,
+			 c->iut->abi, AMPCONF_IUT_ABI);
+		done(c, -EINVAL, 0, why);
+		_exit(2);
+	}
+	missing = !c->iut->attach   ? "attach"
+		  : !c->iut->kick   ? "kick"
+		  : !c->iut->poll   ? "poll"
+		  : !c->iut->open   ? "open"
+		  : !c->iut->close  ? "close"
+		  : !c->iut->send   ? "send"
+		  : !c->iut->detach ? "detach"
+				    : NULL;
+	if (missing) {
+		snprintf(why, sizeof(why), "%s: the required operation %s() is missing", library,
+			 missing);
 		done(c, -EINVAL, 0, why);
 		_exit(2);
 	}

@@ -154,8 +154,6 @@ static int deliver(struct iut_proxy *p, uint32_t type, uint32_t len)
 			s->notify(s->ctx, u32);
 			return 0;
 		}
-		if (u32 > 2)
-			return -1;
 		s->barrier(s->ctx, u32);
 		return 0;
 	case IUT_EV_RECEIVED: {
@@ -178,9 +176,10 @@ static int deliver(struct iut_proxy *p, uint32_t type, uint32_t len)
 		return 0;
 	}
 	case IUT_EV_LOG:
+	case IUT_EV_MISUSE:
 		b[len] = '\0';
 		sanitize((char *)b);
-		s->log(s->ctx, (char *)b);
+		(type == IUT_EV_LOG ? s->log : s->misuse)(s->ctx, (char *)b);
 		return 0;
 	default:
 		return -1;

@@ -20,11 +20,13 @@
  * struct iut_sink - where the IUT's doings go
  * @ctx: passed to each
  * @store: @len bytes stored at @offset of the window
- * @barrier: a barrier the IUT reported (0 write, 1 read, 2 full)
+ * @barrier: a barrier the IUT reported (0 write, 1 read, 2 full; anything else is the IUT's
+ *	mistake, passed on as it is)
  * @notify: the IUT kicked @notifyid
  * @received: a message reached harness endpoint @ept
  * @service: a name-service record reached the IUT (@name NUL-terminated)
  * @log: a diagnostic line (NUL-terminated)
+ * @misuse: the IUT called the harness wrongly (NUL-terminated: how)
  */
 struct iut_sink {
 	void *ctx;
@@ -34,6 +36,7 @@ struct iut_sink {
 	void (*received)(void *ctx, int32_t ept, uint32_t src, const uint8_t *data, uint32_t len);
 	void (*service)(void *ctx, const char *name, uint32_t addr, bool created);
 	void (*log)(void *ctx, const char *text);
+	void (*misuse)(void *ctx, const char *text);
 };
 
 /**

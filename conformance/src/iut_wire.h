@@ -33,6 +33,7 @@
  * @IUT_EV_RECEIVED: child: &struct iut_wire_received, then the payload
  * @IUT_EV_SERVICE: child: &struct iut_wire_service, then the name
  * @IUT_EV_LOG: child: a line of text
+ * @IUT_EV_MISUSE: child: the IUT called the harness wrongly (the text says how)
  * @IUT_EV_DONE: child: the command finished: &struct iut_wire_done, then an error text
  */
 enum iut_wire_type {
@@ -52,6 +53,7 @@ enum iut_wire_type {
 	IUT_EV_RECEIVED,
 	IUT_EV_SERVICE,
 	IUT_EV_LOG,
+	IUT_EV_MISUSE,
 	IUT_EV_DONE,
 };
 

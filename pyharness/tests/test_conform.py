@@ -76,6 +76,7 @@ def test_kept_traces_judge_alike(reference_run):
             continue  # a million events: the other scenarios show the same
         trace = out / "traces" / f"{s['name']}.bin"
         assert s["trace"] == str(trace)
+        assert trace.with_suffix(".log").is_file()  # the IUT's diagnostics beside it
         proc = subprocess.run([str(AMPSIM), "check", "--json", "--side", role, str(trace)],
                               capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, (s["name"], proc.stdout[-2000:])
@@ -146,3 +147,59 @@ def test_library_that_cannot_load(tmp_path):
     proc = conform("--iut", f"lib:{tmp_path}/missing.so", "--side", "device", "--scenarios",
                    "boot", status=2)
     assert "cannot load" in proc.stderr
+
+
+def test_an_independent_minimal_device_is_conformant():
+    """conformance/tests/iut/mini_iut.c: a device written for this test alone, without the
+    reference - the adapter, the tracing and the rules work for code that is not ours."""
+    report, _ = conform_json("--iut", f"lib:{TEST_IUTS / 'libampconf_mini_iut.so'}", "--side",
+                             "device", status=0)
+    assert report["iut_name"].startswith("mini")
+    outcomes = {s["name"]: s["outcome"] for s in report["scenarios"]}
+    assert outcomes.pop("event-idx") == "skipped"  # it does not implement EVENT_IDX
+    assert set(outcomes.values()) == {"pass"}, outcomes
+    # It plays no driver: every scenario skipped, nothing passed, not conformant.
+    report, _ = conform_json("--iut", f"lib:{TEST_IUTS / 'libampconf_mini_iut.so'}", "--side",
+                             "driver", "--scenarios", "boot,ping-pong", status=1)
+    assert {s["outcome"] for s in report["scenarios"]} == {"skipped"}
+
+
+UNUSABLE = [
+    ("nosymbol", "exports no ampconf_iut()"),
+    ("null", "ampconf_iut() returned NULL"),
+    ("abi", "adapter interface version 2 (this harness speaks 1)"),
+    ("missing-op", "the required operation poll() is missing"),
+]
+
+
+@pytest.mark.parametrize("kind, message", UNUSABLE, ids=[k for k, _ in UNUSABLE])
+def test_adapters_that_cannot_be_used(kind, message):
+    proc = conform("--iut", f"lib:{TEST_IUTS / f'libampconf_bad_{kind}.so'}", "--side",
+                   "device", "--scenarios", "ping-pong", status=2)
+    assert message in proc.stderr
+
+
+MISBEHAVING = [
+    ("crash-attach", "crashed", "the IUT crashed in attach(): Segmentation fault (signal 11)"),
+    ("crash-poll", "crashed", "the IUT crashed in poll(): Segmentation fault (signal 11)"),
+    ("abort", "crashed", "the IUT crashed in open(): Aborted (signal 6)"),
+    ("hang", "crashed", "the IUT did not finish in poll() in time (hung?)"),
+    ("garbage-callbacks", "broken", "the IUT called the harness wrongly: received() with more "
+                                    "than 64 KiB"),
+    ("wild-store", "broken", "the link did not come up"),
+]
+
+
+@pytest.mark.parametrize("kind, outcome, reason", MISBEHAVING, ids=[k for k, *_ in MISBEHAVING])
+def test_iuts_that_crash_hang_or_scribble_get_a_verdict(kind, outcome, reason):
+    """Each ends its own scenario with a reason; the harness goes on to the next one."""
+    report, _ = conform_json("--iut", f"lib:{TEST_IUTS / f'libampconf_bad_{kind}.so'}",
+                             "--side", "device", "--scenarios", "ping-pong,boot",
+                             "--timeout-ms", "1000", status=1)
+    first, second = report["scenarios"]
+    assert first["outcome"] == outcome and reason in first["reason"], first
+    assert second["name"] == "boot" and second["outcome"] in ("pass", "crashed", "broken",
+                                                              "fail")
+    if kind == "wild-store":  # what it wrote is judged too
+        failed = {r["id"] for r in first["rules"] if r["result"] == "fail"}
+        assert {"DEV-002", "NOTIF-002"} <= failed

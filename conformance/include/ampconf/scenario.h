@@ -94,6 +94,8 @@ enum ampconf_step_kind {
  * @count: send, expect, pingpong: messages
  * @until_full: send: stop at the first "no buffer free" (not an error)
  * @created: service: announced (true) or withdrawn (false)
+ * @payload: send: the @size bytes of each message, or NULL for bytes the harness makes up and
+ *	checks (scenario files never give them; a replayed trace does)
  */
 struct ampconf_step {
 	enum ampconf_step_kind kind;
@@ -109,6 +111,7 @@ struct ampconf_step {
 	uint32_t count;
 	bool until_full;
 	bool created;
+	const uint8_t *payload;
 };
 
 /**
