@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * ampsim conform --iut lib:PATH --side driver|device [--profile P] [--scenarios A,B,...]
- *                [--scenario-dir DIR] [--artifacts DIR] [--json] [--junit FILE] [--html FILE]
- *                [--timeout-ms N]
+ *                [--scenario-dir DIR] [--replay TRACE]... [--artifacts DIR] [--json]
+ *                [--junit FILE] [--html FILE] [--timeout-ms N]
  *
  * Runs the scenario library (fixtures/scenarios/) against an implementation under test and
  * judges what it did (docs/conformance.md, "Test your own implementation"). Exit 0 when the IUT
@@ -27,14 +27,19 @@
 
 static const char usage_text[] =
 	"usage: ampsim conform --iut lib:PATH --side driver|device [--profile NAME]\n"
-	"                      [--scenarios NAME,...] [--scenario-dir DIR] [--artifacts DIR]\n"
-	"                      [--json] [--junit FILE] [--html FILE] [--timeout-ms N]\n"
+	"                      [--scenarios NAME,...] [--scenario-dir DIR] [--replay TRACE]...\n"
+	"                      [--replay-link N]\n"
+	"                      [--artifacts DIR] [--json] [--junit FILE] [--html FILE]\n"
+	"                      [--timeout-ms N]\n"
 	"\n"
 	"Runs conformance scenarios against an implementation under test (IUT) playing --side,\n"
 	"with ampsim's reference as its peer, and judges the IUT's side of every session by the\n"
 	"rule catalogue. --iut lib:PATH is a shared object implementing the adapter of\n"
 	"conformance/include/ampconf/iut.h. --scenarios names scenarios of --scenario-dir\n"
-	"(default: the project's fixtures/scenarios) or paths of scenario files; default: all.\n"
+	"(default: the project's fixtures/scenarios) or paths of scenario files; default: all,\n"
+	"or none when --replay is given. --replay TRACE re-enacts the other side of a recorded\n"
+	"trace's link N (default 0, as ampsim check numbers them) against the IUT, message for\n"
+	"message (repeatable).\n"
 	"--artifacts keeps each session's trace (DIR/NAME.bin). Reports: text on standard output\n"
 	"(--json: JSON instead), --junit and --html (the verdict matrix) into files.\n"
 	"exit status: 0 conformant, 1 not conformant, 2 usage error, bad scenario, unusable IUT\n";
@@ -52,6 +57,9 @@ static const char usage_text[] =
  * @junit: junit XML file, or NULL
  * @html: HTML matrix file, or NULL
  * @timeout_ms: per IUT operation
+ * @replays: the --replay traces
+ * @nreplays: entries of @replays
+ * @replay_link: --replay-link
  */
 struct conform_args {
 	const char *iut;
@@ -65,6 +73,9 @@ struct conform_args {
 	const char *junit;
 	const char *html;
 	int timeout_ms;
+	const char *replays[64];
+	unsigned int nreplays;
+	unsigned int replay_link;
 };
 
 static int usage(const char *why)
@@ -86,6 +97,8 @@ static int parse_args(int argc, char **argv, struct conform_args *a)
 		{"junit", required_argument, NULL, 'J'},
 		{"html", required_argument, NULL, 'H'},
 		{"timeout-ms", required_argument, NULL, 't'},
+		{"replay", required_argument, NULL, 'r'},
+		{"replay-link", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -132,6 +145,18 @@ static int parse_args(int argc, char **argv, struct conform_args *a)
 			if (errno || *end || v < 1 || v > 3600000)
 				return usage("--timeout-ms: a number of milliseconds, 1..3600000");
 			a->timeout_ms = (int)v;
+			break;
+		case 'L':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || v < 0 || v > 255)
+				return usage("--replay-link: a link number, 0..255");
+			a->replay_link = (unsigned int)v;
+			break;
+		case 'r':
+			if (a->nreplays == sizeof(a->replays) / sizeof(a->replays[0]))
+				return usage("--replay: at most 64 traces");
+			a->replays[a->nreplays++] = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -249,6 +274,25 @@ static int load_scenario(const struct conform_args *a, const char *name,
 	return ret;
 }
 
+/* A recorded trace, made into a session against the IUT's role. */
+static int load_replay(const struct conform_args *a, const char *path, struct conform_entry *e)
+{
+	unsigned int role = strcmp(a->side, "driver") ? AMPCONF_DEVICE : AMPCONF_DRIVER;
+	char err[512];
+
+	e->replay = calloc(1, sizeof(*e->replay));
+	if (!e->replay) {
+		fprintf(stderr, "ampsim conform: out of memory\n");
+		return -1;
+	}
+	if (ampconf_replay_load(path, a->replay_link, role, e->replay, err, sizeof(err))) {
+		fprintf(stderr, "ampsim conform: --replay %s\n", err);
+		return -1;
+	}
+	e->sc = e->replay->sc;
+	return 0;
+}
+
 static int make_dir(const char *dir)
 {
 	if (mkdir(dir, 0777) && errno != EEXIST) {
@@ -273,7 +317,11 @@ static void run_entries(const struct conform_args *a, struct conform_run *run)
 		if (a->artifacts)
 			snprintf(e->trace, sizeof(e->trace), "%s/%s.bin", a->artifacts, e->sc.name);
 		opt.trace_path = a->artifacts ? e->trace : NULL;
-		ampconf_run(&opt, &e->sc, &e->res);
+		if (e->replay)
+			ampconf_run_steps(&opt, &e->sc, e->replay->step, e->replay->nsteps,
+					  &e->res);
+		else
+			ampconf_run(&opt, &e->sc, &e->res);
 		if (!a->json)
 			fprintf(stderr, "ampsim conform: %-24s %s\n", e->sc.name,
 				ampconf_outcome_name(e->res.outcome));
@@ -309,23 +357,31 @@ int ampsim_conform(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? AMPSIM_EXIT_OK : ret;
-	names = a.scenarios ? split_list(a.scenarios) : list_dir(a.dir);
-	if (!names || !names[0]) {
+	names = a.scenarios || !a.nreplays
+			? (a.scenarios ? split_list(a.scenarios) : list_dir(a.dir))
+			: calloc(3, sizeof(*names));
+	if (!names || (!names[0] && !a.nreplays)) {
 		if (names)
 			fprintf(stderr, "ampsim conform: --scenarios: no names\n");
 		goto out;
 	}
 	while (names[n])
 		n++;
-	run = (struct conform_run){
-		.iut = a.iut, .iut_name = "", .side = a.side, .profile = a.profile, .count = n};
-	run.entries = calloc(n, sizeof(*run.entries));
+	run = (struct conform_run){.iut = a.iut,
+				   .iut_name = "",
+				   .side = a.side,
+				   .profile = a.profile,
+				   .count = n + a.nreplays};
+	run.entries = calloc(run.count, sizeof(*run.entries));
 	if (!run.entries) {
 		fprintf(stderr, "ampsim conform: out of memory\n");
 		goto out;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		if (load_scenario(&a, names[i], &run.entries[i].sc))
+			goto out;
+	for (unsigned int i = 0; i < a.nreplays; i++)
+		if (load_replay(&a, a.replays[i], &run.entries[n + i]))
 			goto out;
 	if (a.artifacts && make_dir(a.artifacts))
 		goto out;
@@ -339,9 +395,13 @@ int ampsim_conform(int argc, char **argv)
 	    (a.html && conform_report_html(a.html, &run)))
 		status = AMPSIM_EXIT_USAGE;
 out:
-	for (unsigned int i = 0; run.entries && i < run.count; i++)
+	for (unsigned int i = 0; run.entries && i < run.count; i++) {
 		ampconf_result_release(&run.entries[i].res);
+		if (run.entries[i].replay)
+			ampconf_replay_free(run.entries[i].replay);
+		free(run.entries[i].replay);
+	}
 	free(run.entries);
-	free_names(names, a.scenarios != NULL);
+	free_names(names, a.scenarios != NULL || a.nreplays);
 	return status;
 }

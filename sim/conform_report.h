@@ -17,11 +17,14 @@
  * @sc: the scenario
  * @res: its result
  * @trace: where its trace was kept ("" when not kept)
+ * @replay: a replayed trace's steps (@sc is then its name and link), or NULL for a scenario
+ *	file
  */
 struct conform_entry {
 	struct ampconf_scenario sc;
 	struct ampconf_result res;
 	char trace[AMPCONF_PATH_SIZE];
+	struct ampconf_replay *replay;
 };
 
 /**

@@ -1133,6 +1133,17 @@ static void end_session(struct session *s)
 enum ampconf_outcome ampconf_run(const struct ampconf_options *opt,
 				 const struct ampconf_scenario *sc, struct ampconf_result *res)
 {
+	return ampconf_run_steps(opt, sc, sc->step, sc->nsteps, res);
+}
+
+/**
+ * ampconf_run_steps() - run steps given apart from the scenario (ampconf/conform.h)
+ */
+enum ampconf_outcome ampconf_run_steps(const struct ampconf_options *opt,
+				       const struct ampconf_scenario *sc,
+				       const struct ampconf_step *steps, size_t nsteps,
+				       struct ampconf_result *res)
+{
 	struct session *s = calloc(1, sizeof(*s));
 	enum ampconf_outcome outcome;
 
@@ -1148,10 +1159,10 @@ enum ampconf_outcome ampconf_run(const struct ampconf_options *opt,
 	s->proxy.ev_fd = -1;
 	s->seed = 1;
 	if (!start_session(s))
-		for (unsigned int i = 0; i < sc->nsteps && !s->broken; i++)
-			if (do_step(s, &sc->step[i]) && s->broken) {
-				res->step = i + 1;
-				res->step_line = sc->step[i].line;
+		for (size_t i = 0; i < nsteps && !s->broken; i++)
+			if (do_step(s, &steps[i]) && s->broken) {
+				res->step = (unsigned int)i + 1;
+				res->step_line = steps[i].line;
 			}
 	end_session(s);
 	outcome = res->outcome;

@@ -203,3 +203,56 @@ def test_iuts_that_crash_hang_or_scribble_get_a_verdict(kind, outcome, reason):
     if kind == "wild-store":  # what it wrote is judged too
         failed = {r["id"] for r in first["rules"] if r["result"] == "fail"}
         assert {"DEV-002", "NOTIF-002"} <= failed
+
+
+GOLDEN = sorted((ROOT / "fixtures" / "traces" / "golden").glob("*.bin"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("trace", GOLDEN, ids=[t.stem for t in GOLDEN])
+def test_replay_of_a_board_trace(trace, role):
+    """The other side of a trace recorded on a board, re-enacted against the reference as the
+    IUT: every message of the recording goes again, each arrives as it was recorded."""
+    check = subprocess.run([str(AMPSIM), "check", "--json", str(trace)], capture_output=True,
+                           text=True, check=True).stdout
+    decoded = subprocess.run([str(AMPSIM), "trace", "show", "--decode", str(trace)],
+                             capture_output=True, text=True, check=True).stdout
+    messages = sum(1 for line in decoded.splitlines()
+                   if line.startswith("#   message") and "-> 0x35," not in line)
+    replayed = 0
+    for link in range(len(json.loads(check)["links"])):
+        report, _ = conform_json("--iut", f"lib:{REF_IUT}", "--side", role, "--replay", trace,
+                                 "--replay-link", link, status=0)
+        (session,) = report["scenarios"]
+        assert session["name"].startswith("replay") and session["outcome"] == "pass"
+        replayed += session["messages"]
+    assert replayed == messages > 0
+
+
+def test_replay_against_other_implementations():
+    echo = ROOT / "fixtures" / "traces" / "golden" / "minimal-rpmsg-echo.bin"
+    report, _ = conform_json("--iut", f"lib:{TEST_IUTS / 'libampconf_mini_iut.so'}", "--side",
+                             "device", "--replay", echo, status=0)
+    assert report["scenarios"][0]["outcome"] == "pass"
+    mutant = BUILD / "conformance" / "iut" / "libampconf_mutant_used-id-duplicate.so"
+    report, _ = conform_json("--iut", f"lib:{mutant}", "--side", "device", "--replay", echo,
+                             status=1)
+    rules = {r["id"]: r["result"] for r in report["scenarios"][0]["rules"]}
+    assert rules["DEV-001"] == "fail"
+
+
+def test_replay_with_scenarios_and_bad_traces(tmp_path):
+    echo = ROOT / "fixtures" / "traces" / "golden" / "minimal-rpmsg-echo.bin"
+    report, _ = conform_json("--iut", f"lib:{REF_IUT}", "--side", "driver", "--scenarios",
+                             "boot", "--replay", echo, status=0)
+    assert [s["name"] for s in report["scenarios"]] == ["boot", "replay-minimal-rpmsg-echo"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ampsim-trace 1\ninitiator 0 host h\n5 store h nowhere 0x0 00\n")
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--replay", bad, status=2)
+    assert f"--replay {bad}: line 3:" in proc.stderr
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--replay",
+                   ROOT / "fixtures" / "traces" / "kick.txt", status=2)
+    assert "no rpmsg link 0 in the trace (it shows 0)" in proc.stderr
+    proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--replay", echo,
+                   "--replay-link", "1", status=2)
+    assert "no rpmsg link 1 in the trace (it shows 1)" in proc.stderr

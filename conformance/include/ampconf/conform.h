@@ -16,6 +16,7 @@
 #ifndef AMPCONF_CONFORM_H
 #define AMPCONF_CONFORM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "amptrace/check.h"
@@ -99,6 +100,62 @@ struct ampconf_result {
  */
 enum ampconf_outcome ampconf_run(const struct ampconf_options *opt,
 				 const struct ampconf_scenario *sc, struct ampconf_result *res);
+
+/**
+ * ampconf_run_steps() - run @sc's link with steps given apart (a replayed trace's, which are
+ *	more than a scenario file holds)
+ * @opt: the IUT and how to judge it
+ * @sc: the scenario: its link, name and rules (its own steps are ignored)
+ * @steps: the steps
+ * @nsteps: their number
+ * @res: filled in (release it with ampconf_result_release())
+ * Return: @res->outcome.
+ */
+enum ampconf_outcome ampconf_run_steps(const struct ampconf_options *opt,
+				       const struct ampconf_scenario *sc,
+				       const struct ampconf_step *steps, size_t nsteps,
+				       struct ampconf_result *res);
+
+/**
+ * struct ampconf_replay - a recorded trace made into a session (ampconf_replay_load())
+ * @sc: name ("replay-" - "replayN-" for link N > 0 - and the trace's stem), summary, the recorded
+ *link's parameters; no rules, no steps of its own
+ * @step: the steps: the link brought up, the endpoints both sides used opened (the recorded
+ *	addresses of the peer's side and of the IUT's unannounced endpoints asked for; announced
+ *	ones by name), every message of either side sent again with its recorded payload in the
+ *	recorded order, announcements withdrawn where they were, resets where they were, and at
+ *	the end every message sent expected to have arrived
+ * @nsteps: entries of @step
+ * @messages: messages among the steps
+ * @data: the payloads the steps point into
+ */
+struct ampconf_replay {
+	struct ampconf_scenario sc;
+	struct ampconf_step *step;
+	size_t nsteps;
+	size_t messages;
+	uint8_t *data;
+};
+
+/**
+ * ampconf_replay_load() - make one rpmsg link of a recorded trace into a session in which
+ *	the IUT plays @role and the peer re-enacts the other side
+ * @path: the trace (binary or text)
+ * @link: which link, numbered as `ampsim check` lists them (in the order the trace shows them)
+ * @role: the IUT's role (&enum ampconf_role)
+ * @rp: filled in; free with ampconf_replay_free()
+ * @err: why not, one line
+ * @errlen: bytes of @err
+ * Return: 0, or -1 (the trace unreadable, no link in it, or more than the replay holds).
+ */
+int ampconf_replay_load(const char *path, unsigned int link, unsigned int role,
+			struct ampconf_replay *rp, char *err, size_t errlen);
+
+/**
+ * ampconf_replay_free() - free what ampconf_replay_load() made
+ * @rp: the replay
+ */
+void ampconf_replay_free(struct ampconf_replay *rp);
 
 /**
  * ampconf_result_release() - free what a result holds
