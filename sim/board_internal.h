@@ -51,6 +51,15 @@ struct board_key {
 	bool required;
 };
 
+/* board_yaml.c: the file and the first pass over it */
+int board_file_error(const char *path, const char *kind, char *err, size_t errlen, int ret,
+		     const char *why);
+int board_read_file(const char *path, const char *kind, char **text, size_t *len, char *err,
+		    size_t errlen);
+int board_syntax_error(struct board_ctx *c, const yaml_parser_t *p, const char *text, size_t len);
+int board_check_events(struct board_ctx *c, const char *text, size_t len, const char *kind,
+		       const char *what, unsigned int needed);
+
 /* board_node.c: messages */
 void board_one_line(char *s);
 const char *board_path(char buf[BOARD_PATH_SIZE], const char *fmt, ...)

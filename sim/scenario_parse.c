@@ -6,29 +6,19 @@
  * here), and check the steps against each other as they come: which labels each side has open,
  * which side is held. The file loading mirrors sim/board.c, whose helpers are private to it.
  */
-#define _POSIX_C_SOURCE 200809L /* open, fstat */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ampconf/iut.h"
 #include "amptrace/check.h"
 #include "board_internal.h"
 #include "scenario_parse.h"
 
-/* A scenario is a page or two; anything past a megabyte is not one. */
-#define MAX_FILE_SIZE (1024 * 1024)
-/*
- * As for boards: far more than a scenario needs (4 levels: top, steps, a step, its parameters),
- * far less than what makes libyaml slow on a hostile file (see check_events()).
- */
-#define MAX_DEPTH   16
-#define MAX_ANCHORS 256
+/* A scenario nests 4 levels: top, steps, a step, its parameters (board_check_events()). */
+#define NEEDED_DEPTH 4u
 
 /* Linux's rpmsg link: 256 buffers per direction (MAX_RPMSG_NUM_BUFS / 2) of 512 bytes. */
 #define DEFAULT_NUM      256u
@@ -205,162 +195,6 @@ static const struct word actor_words[] = {
 	{"driver", AMPCONF_BY_DRIVER},
 	{"device", AMPCONF_BY_DEVICE},
 };
-
-/* ---- the file and the document (as sim/board.c) ---- */
-
-static int file_error(const char *path, char *err, size_t errlen, int ret, const char *why)
-{
-	if (err && errlen) {
-		snprintf(err, errlen, "%s: cannot read the scenario file: %s", path, why);
-		board_one_line(err);
-	}
-	return ret;
-}
-
-/* The whole regular file at @path into a new buffer. */
-static int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
-{
-	/* O_NONBLOCK: opening a FIFO by mistake must not hang; it is refused below. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = 0;
-	struct stat st;
-	ssize_t got;
-	char *buf = NULL;
-
-	*len = 0;
-	if (fd < 0)
-		return file_error(path, err, errlen, -errno, strerror(errno));
-	if (fstat(fd, &st))
-		ret = file_error(path, err, errlen, -errno, strerror(errno));
-	else if (S_ISDIR(st.st_mode))
-		ret = file_error(path, err, errlen, -EISDIR, strerror(EISDIR));
-	else if (!S_ISREG(st.st_mode))
-		ret = file_error(path, err, errlen, -EINVAL, "not a regular file");
-	else if (st.st_size > MAX_FILE_SIZE)
-		ret = file_error(path, err, errlen, -EFBIG, "larger than 1 MiB");
-	if (ret)
-		goto out;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		ret = file_error(path, err, errlen, -ENOMEM, strerror(ENOMEM));
-		goto out;
-	}
-	while (*len < (size_t)st.st_size) {
-		got = read(fd, buf + *len, (size_t)st.st_size - *len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			ret = file_error(path, err, errlen, -errno, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break; /* the file shrank: parse what is there */
-		*len += (size_t)got;
-	}
-	*text = buf;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
-/* libyaml's problem, at its position: a reader error has a byte offset, the others a mark. */
-static int syntax_error(struct board_ctx *c, const yaml_parser_t *p, const char *text, size_t len)
-{
-	const char *problem = p->problem ? p->problem : "unknown problem";
-	unsigned long line = 1, col = 1;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		board_error_at(c, 1, 1, "", "out of memory");
-		return -ENOMEM;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		for (size_t i = 0; i < p->problem_offset && i < len; i++, col++)
-			if (text[i] == '\n') {
-				line++;
-				col = 0;
-			}
-		if (p->problem_value >= 0)
-			return board_error_at(c, line, col, "", "YAML syntax error: %s (0x%02x)",
-					      problem, p->problem_value);
-		return board_error_at(c, line, col, "", "YAML syntax error: %s", problem);
-	}
-	line = p->problem_mark.line + 1;
-	col = p->problem_mark.column + 1;
-	if (p->context)
-		return board_error_at(c, line, col, "", "YAML syntax error: %s (%s at line %lu)",
-				      problem, p->context, (unsigned long)p->context_mark.line + 1);
-	return board_error_at(c, line, col, "", "YAML syntax error: %s", problem);
-}
-
-/* The anchor of a node's first event, or NULL. */
-static const yaml_char_t *anchor_of(const yaml_event_t *event)
-{
-	switch (event->type) {
-	case YAML_SCALAR_EVENT:
-		return event->data.scalar.anchor;
-	case YAML_SEQUENCE_START_EVENT:
-		return event->data.sequence_start.anchor;
-	case YAML_MAPPING_START_EVENT:
-		return event->data.mapping_start.anchor;
-	default:
-		return NULL;
-	}
-}
-
-/*
- * A first pass over libyaml's events finds syntax errors and a second document, and refuses what
- * would make libyaml slow on a hostile file before the document is loaded: deep flow nesting
- * (its scanner works in proportion to the depth on every token) and many anchors (its loader
- * compares each with all before it). The same limits as for boards (sim/board.c).
- */
-static int check_events(struct board_ctx *c, const char *text, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_event_t event;
-	unsigned int depth = 0, anchors = 0, documents = 0;
-	unsigned long line, col;
-	int ret = 0;
-	bool done = false;
-
-	if (!yaml_parser_initialize(&parser)) {
-		board_error_at(c, 1, 1, "", "out of memory");
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	while (!ret && !done) {
-		if (!yaml_parser_parse(&parser, &event)) {
-			ret = syntax_error(c, &parser, text, len);
-			break;
-		}
-		if (event.type == YAML_SEQUENCE_START_EVENT ||
-		    event.type == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (event.type == YAML_SEQUENCE_END_EVENT ||
-			 event.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		if (anchor_of(&event))
-			anchors++;
-		if (event.type == YAML_DOCUMENT_START_EVENT)
-			documents++;
-		line = event.start_mark.line + 1;
-		col = event.start_mark.column + 1;
-		if (documents > 1)
-			ret = board_error_at(
-				c, line, col, "",
-				"a second YAML document (a scenario file holds exactly one)");
-		else if (depth > MAX_DEPTH)
-			ret = board_error_at(c, line, col, "",
-					     "nested deeper than %d levels (a scenario needs 4)",
-					     MAX_DEPTH);
-		else if (anchors > MAX_ANCHORS)
-			ret = board_error_at(c, line, col, "", "more than %d anchors", MAX_ANCHORS);
-		done = event.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&event);
-	}
-	yaml_parser_delete(&parser);
-	return ret;
-}
 
 /* ---- values ---- */
 
@@ -1025,18 +859,19 @@ int ampsim_scenario_load(const char *path, struct ampconf_scenario *out, char *e
 		err[0] = '\0';
 	memset(out, 0, sizeof(*out));
 	if (!c)
-		return file_error(path, err, errlen, -ENOMEM, strerror(ENOMEM));
+		return board_file_error(path, "scenario file", err, errlen, -ENOMEM,
+					strerror(ENOMEM));
 	c->b = (struct board_ctx){
 		.board = NULL, .doc = &doc, .file = path, .err = err, .errlen = errlen};
 	c->s = out;
 	c->names = -1;
-	ret = read_file(path, &text, &len, err, errlen);
+	ret = board_read_file(path, "scenario file", &text, &len, err, errlen);
 	if (ret)
 		goto out;
 	ret = set_name(c, path);
 	if (ret)
 		goto out;
-	ret = check_events(&c->b, text, len);
+	ret = board_check_events(&c->b, text, len, "scenario file", "scenario", NEEDED_DEPTH);
 	if (ret)
 		goto out;
 	if (!yaml_parser_initialize(&parser)) {
@@ -1047,7 +882,7 @@ int ampsim_scenario_load(const char *path, struct ampconf_scenario *out, char *e
 	parser_ready = true;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		ret = syntax_error(&c->b, &parser, text, len);
+		ret = board_syntax_error(&c->b, &parser, text, len);
 		goto out;
 	}
 	doc_ready = true;
