@@ -11,8 +11,12 @@
  * The trace: initiator 0 is the driver (kind host), 1 the device (kind core), named "peer" and
  * "iut" as they are cast; region 0 the window at its device address (both initiators see it
  * there), region 1 a mailbox whose FIFO 0 carries the driver's kicks and FIFO 1 the device's,
- * each message the notify id. Every event is 1 ns after the one before: the session has no
- * other clock, and the rules judge order, not time.
+ * each message the notify id.
+ *
+ * Simulated time: a round is a poll period of ROUND_PS, and every event 1 ns after the one
+ * before it in its round (the rules judge order, not time; the clock is for waiting). The link
+ * is idle after QUIET_ROUNDS rounds of nothing: an IUT that works only every few polls - a
+ * main loop that batches, a timer - has that long to react before an expectation fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,11 +46,14 @@
 #define MAX_EPTS      16u
 /* Expected messages in flight per endpoint: a burst fills at most a 32768-entry ring. */
 #define MAX_PENDING 32768u
-/* Rounds without an event or a poll that did work before the link counts as idle: one round
- * may end with a kick the other side takes in the next. */
-#define IDLE_ROUNDS 3u
+/* A round: one poll of each side, 10 us of simulated time (a remote's main loop period). */
+#define ROUND_PS 10000000ull
+/* Rounds without an event or a poll that did work before the link counts as idle: 200 us of
+ * simulated time. */
+#define QUIET_ROUNDS 20u
 /* Rounds a step may take before the link counts as never idle (a livelock: two sides kicking
- * each other forever); generous against a 65 536-message burst, which needs a few hundred. */
+ * each other forever): 10 s of simulated time, against a 65 536-message burst that needs a
+ * few hundred. */
 #define MAX_ROUNDS 1000000u
 /* Rounds a blocked sender waits for a transmit buffer to come back. */
 #define SEND_PATIENCE 1000u
@@ -574,11 +581,13 @@ static int iut_call(struct session *s, uint32_t type, const void *a, size_t alen
 
 /* --- rounds ------------------------------------------------------------------------------ */
 
-/* Each side takes the kicks sent to it and is polled; true when anything happened. */
+/*
+ * Each side takes the kicks sent to it and is polled; true when either made a store or a kick.
+ * What a poll returns is the IUT's claim; the stores and kicks are what the other side sees.
+ */
 static bool round_once(struct session *s)
 {
 	uint64_t before = s->activity;
-	bool worked = false;
 	int ret;
 
 	if (!s->side[AMPCONF_IUT].held) {
@@ -590,14 +599,17 @@ static bool round_once(struct session *s)
 		}
 		if (s->broken || iut_call(s, IUT_CMD_POLL, NULL, 0, NULL, 0, &ret, NULL))
 			return false;
-		worked |= ret > 0;
+		if (ret < 0 && s->log)
+			fprintf(s->log, "#%llu poll() returned %d\n",
+				(unsigned long long)s->res->events, ret);
 	}
 	if (!s->side[AMPCONF_PEER].held) {
 		while (s->side[AMPCONF_PEER].nkicks)
 			take_kick(s, AMPCONF_PEER);
-		worked |= amp_rpmsg_link_poll(&s->plink) > 0;
+		amp_rpmsg_link_poll(&s->plink);
 	}
-	return !s->broken && (worked || s->activity != before);
+	s->now_ps = (s->now_ps / ROUND_PS + 1) * ROUND_PS;
+	return !s->broken && s->activity != before;
 }
 
 /* Rounds until the link is idle. */
@@ -607,7 +619,7 @@ static int settle(struct session *s)
 
 	for (uint32_t n = 0; n < MAX_ROUNDS && !s->broken; n++) {
 		idle = round_once(s) ? 0 : idle + 1;
-		if (idle == IDLE_ROUNDS)
+		if (idle == QUIET_ROUNDS)
 			return 0;
 	}
 	if (s->broken)

@@ -132,7 +132,9 @@ struct ampconf_host {
  *	return; device: NULL or nothing to do (it notices DRIVER_OK in @poll)
  * @kick: the peer kicked the vring whose notify id is @notifyid
  * @poll: do what is pending without a kick (a device notices status changes here). Return
- *	> 0 when it did something, 0 when idle, < 0 on error
+ *	>= 0, or a negative error (logged). The harness calls it once a round - a poll period of
+ *	10 us of simulated time - and counts the link idle after 20 rounds without a store or a
+ *	kick from either side: an IUT that defers work has that long to do it
  * @open: create an endpoint: @name ("" for none) announced through the name service when
  *	@announce and the link negotiated it; @addr a fixed address or 0xffffffff for any; @dst the
  *	default destination or 0xffffffff. Store the bound address in *@bound and return a handle
