@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * ampsim check TRACE [--side driver|device|both] [--profile P] [--byte-order auto|little|big]
- *                    [--json]
+ *                    [--initiator NAME] [--json]
  * ampsim check --rules [--json]
  *
  * Judges a wire-level trace against the rule catalogue (docs/conformance.md): one verdict per
@@ -22,7 +22,7 @@
 
 static const char usage_text[] =
 	"usage: ampsim check TRACE [--side driver|device|both] [--profile NAME]\n"
-	"                          [--byte-order auto|little|big] [--json]\n"
+	"                          [--byte-order auto|little|big] [--initiator NAME] [--json]\n"
 	"       ampsim check --rules [--json]\n"
 	"\n"
 	"Judges a wire-level trace (binary or text, '-' for standard input) against the rule\n"
@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"rules;\n"
 	"--profile (strict, linux, openamp, rpmsg-lite; default strict) reports the deviations "
 	"that\n"
-	"implementation family is known for instead of failing them. --rules lists the catalogue.\n"
+	"implementation family is known for instead of failing them. --initiator judges only what\n"
+	"one initiator (a core of a board) did. --rules lists the catalogue.\n"
 	"exit status: 0 every MUST-class rule judged passed, 1 violations, 2 usage error or an\n"
 	"             unreadable trace\n";
 
@@ -219,6 +220,7 @@ int ampsim_check(int argc, char **argv)
 		{"side", required_argument, NULL, 's'},
 		{"profile", required_argument, NULL, 'p'},
 		{"byte-order", required_argument, NULL, 'b'},
+		{"initiator", required_argument, NULL, 'i'},
 		{"json", no_argument, NULL, 'j'},
 		{"rules", no_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
@@ -261,6 +263,9 @@ int ampsim_check(int argc, char **argv)
 				opt.byte_order = AMPCHECK_ORDER_BIG;
 			else
 				return usage("--byte-order takes auto, little or big");
+			break;
+		case 'i':
+			opt.initiator = optarg;
 			break;
 		case 'j':
 			json = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * ampsim conform --iut lib:PATH --side driver|device [--profile P] [--scenarios A,B,...]
+ * ampsim conform --iut lib:PATH | firmware:CORE=ELF --side driver|device [--board B]
+ *                [--service NAME] [--profile P] [--scenarios A,B,...]
  *                [--scenario-dir DIR] [--replay TRACE]... [--artifacts DIR] [--json]
  *                [--junit FILE] [--html FILE] [--timeout-ms N]
  *
@@ -21,12 +22,15 @@
 #include "ampconf/conform.h"
 #include "ampconf/iut.h"
 #include "ampsim.h"
+#include "amptrace/check.h"
+#include "conform_board.h"
 #include "conform_cmd.h"
 #include "conform_report.h"
 #include "scenario_parse.h"
 
 static const char usage_text[] =
-	"usage: ampsim conform --iut lib:PATH --side driver|device [--profile NAME]\n"
+	"usage: ampsim conform --iut lib:PATH | firmware:CORE=ELF --side driver|device\n"
+	"                      [--board NAME] [--service NAME] [--profile NAME]\n"
 	"                      [--scenarios NAME,...] [--scenario-dir DIR] [--replay TRACE]...\n"
 	"                      [--replay-link N]\n"
 	"                      [--artifacts DIR] [--json] [--junit FILE] [--html FILE]\n"
@@ -35,7 +39,10 @@ static const char usage_text[] =
 	"Runs conformance scenarios against an implementation under test (IUT) playing --side,\n"
 	"with ampsim's reference as its peer, and judges the IUT's side of every session by the\n"
 	"rule catalogue. --iut lib:PATH is a shared object implementing the adapter of\n"
-	"conformance/include/ampconf/iut.h. --scenarios names scenarios of --scenario-dir\n"
+	"conformance/include/ampconf/iut.h; --iut firmware:CORE=ELF a firmware image on CORE of\n"
+	"--board (default minimal), the device, reached through the echo service it announces\n"
+	"(--service NAME, default the first whose name holds \"echo\"); scenarios firmware\n"
+	"cannot take part in are skipped. --scenarios names scenarios of --scenario-dir\n"
 	"(default: the project's fixtures/scenarios) or paths of scenario files; default: all,\n"
 	"or none when --replay is given. --replay TRACE re-enacts the other side of a recorded\n"
 	"trace's link N (default 0, as ampsim check numbers them) against the IUT, message for\n"
@@ -47,7 +54,9 @@ static const char usage_text[] =
 /**
  * struct conform_args - the command line
  * @iut: the --iut argument
- * @library: its path
+ * @library: its path (lib:)
+ * @fw: the firmware (firmware:), @fw.elf NULL for a library
+ * @fw_spec: a copy of the CORE=ELF text @fw points into
  * @side: "driver" or "device"
  * @profile: the profile's name
  * @scenarios: --scenarios (comma-separated), or NULL for all
@@ -64,6 +73,8 @@ static const char usage_text[] =
 struct conform_args {
 	const char *iut;
 	const char *library;
+	struct conform_firmware fw;
+	char fw_spec[AMPCONF_PATH_SIZE];
 	const char *side;
 	const char *profile;
 	const char *scenarios;
@@ -84,6 +95,25 @@ static int usage(const char *why)
 	return AMPSIM_EXIT_USAGE;
 }
 
+/* --iut firmware:CORE=ELF: the device on a board. */
+static int parse_firmware(struct conform_args *a)
+{
+	char *eq;
+
+	snprintf(a->fw_spec, sizeof(a->fw_spec), "%s", a->iut + 9);
+	eq = strchr(a->fw_spec, '=');
+	if (!eq || eq == a->fw_spec || !eq[1])
+		return usage("--iut firmware:CORE=ELF (a core of the board and its image)");
+	*eq = '\0';
+	a->fw.core = a->fw_spec;
+	a->fw.elf = eq + 1;
+	if (!a->fw.board)
+		a->fw.board = "minimal";
+	if (strcmp(a->side, "device"))
+		return usage("--iut firmware: firmware plays the device (--side device)");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct conform_args *a)
 {
 	static const struct option options[] = {
@@ -98,6 +128,8 @@ static int parse_args(int argc, char **argv, struct conform_args *a)
 		{"html", required_argument, NULL, 'H'},
 		{"timeout-ms", required_argument, NULL, 't'},
 		{"replay", required_argument, NULL, 'r'},
+		{"board", required_argument, NULL, 'b'},
+		{"service", required_argument, NULL, 'v'},
 		{"replay-link", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -146,6 +178,12 @@ static int parse_args(int argc, char **argv, struct conform_args *a)
 				return usage("--timeout-ms: a number of milliseconds, 1..3600000");
 			a->timeout_ms = (int)v;
 			break;
+		case 'b':
+			a->fw.board = optarg;
+			break;
+		case 'v':
+			a->fw.service = optarg;
+			break;
 		case 'L':
 			errno = 0;
 			v = strtol(optarg, &end, 10);
@@ -169,11 +207,16 @@ static int parse_args(int argc, char **argv, struct conform_args *a)
 		return usage("unexpected argument");
 	if (!a->iut || !a->side)
 		return usage("--iut and --side are required");
-	if (strncmp(a->iut, "lib:", 4) || !a->iut[4])
-		return usage("--iut: lib:PATH (a shared object implementing ampconf/iut.h)");
-	a->library = a->iut + 4;
 	if (strcmp(a->side, "driver") && strcmp(a->side, "device"))
 		return usage("--side: driver or device");
+	if (!strncmp(a->iut, "firmware:", 9))
+		return parse_firmware(a);
+	if (strncmp(a->iut, "lib:", 4) || !a->iut[4])
+		return usage("--iut: lib:PATH (a shared object implementing ampconf/iut.h) or "
+			     "firmware:CORE=ELF");
+	if (a->fw.board || a->fw.service)
+		return usage("--board and --service are for --iut firmware:CORE=ELF");
+	a->library = a->iut + 4;
 	if (!ampcheck_profile_find(a->profile))
 		return usage("--profile: strict, linux, openamp or rpmsg-lite");
 	return 0;
@@ -317,11 +360,15 @@ static void run_entries(const struct conform_args *a, struct conform_run *run)
 		if (a->artifacts)
 			snprintf(e->trace, sizeof(e->trace), "%s/%s.bin", a->artifacts, e->sc.name);
 		opt.trace_path = a->artifacts ? e->trace : NULL;
-		if (e->replay)
-			ampconf_run_steps(&opt, &e->sc, e->replay->step, e->replay->nsteps,
-					  &e->res);
+		const struct ampconf_step *steps = e->replay ? e->replay->step : e->sc.step;
+		size_t nsteps = e->replay ? e->replay->nsteps : e->sc.nsteps;
+
+		if (a->fw.elf)
+			ampsim_conform_firmware(&a->fw, &opt, &e->sc, steps, nsteps, &e->res);
 		else
-			ampconf_run(&opt, &e->sc, &e->res);
+			ampconf_run_steps(&opt, &e->sc, steps, nsteps, &e->res);
+		if (e->res.outcome == AMPCONF_SKIPPED)
+			e->trace[0] = '\0'; /* nothing ran, nothing was kept */
 		if (!a->json)
 			fprintf(stderr, "ampsim conform: %-24s %s\n", e->sc.name,
 				ampconf_outcome_name(e->res.outcome));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amptrace/check.h"
 #include "conform_report.h"
 #include "json_writer.h"
 

@@ -670,7 +670,7 @@ static void iut_detach(void *p)
 	free(iut);
 }
 
-static const struct ampconf_iut ref_iut = {
+static const struct ampconf_iut_ops ref_iut = {
 	.abi = AMPCONF_IUT_ABI,
 	.name = "ampsim reference",
 	.roles = (1u << AMPCONF_DRIVER) | (1u << AMPCONF_DEVICE),
@@ -695,7 +695,7 @@ static const struct ampconf_iut ref_iut = {
  *
  * Return: the constant description.
  */
-REF_IUT_EXPORT const struct ampconf_iut *ampconf_iut(void)
+REF_IUT_EXPORT const struct ampconf_iut_ops *ampconf_iut(void)
 {
 	return &ref_iut;
 }

@@ -103,8 +103,12 @@ static void record(struct ampcheck *ck, unsigned int rule, int deviation, uint8_
 	struct ampcheck_verdict *v = &ck->verdict[rule];
 	uint32_t allows = ck->opt.profile ? ck->opt.profile->allows : 0;
 
-	/* A violation by a side outside --side is not this run's business. */
-	if (!(side & ck->sides))
+	/* A violation by a side outside --side, or by another initiator than the one judged, is
+	 * not this run's business. */
+	if (!(side & ck->sides) ||
+	    (ck->opt.initiator &&
+	     (initiator >= AMPTRACE_MAX_IDS || !ck->table ||
+	      strcmp(ck->table->initiator[initiator].name, ck->opt.initiator))))
 		return;
 	if (!v->exercised)
 		v->exercised = 1;

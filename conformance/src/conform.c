@@ -37,6 +37,7 @@
 #include "amp/vring.h"
 #include "ampconf/conform.h"
 #include "ampconf/iut.h"
+#include "amptrace/check.h"
 #include "amptrace/trace.h"
 #include "iut_proxy.h"
 
@@ -1087,21 +1088,78 @@ static int start_session(struct session *s)
 	return 0;
 }
 
-static void list_unexercised(struct session *s)
+/**
+ * ampconf_judge_trace() - judge a finished trace file (ampconf/conform.h)
+ */
+int ampconf_judge_trace(const char *path, unsigned int role, const char *initiator,
+			const struct ampcheck_profile *profile, struct ampconf_result *res)
+{
+	struct ampcheck_options co = {
+		.sides = role == AMPCONF_DRIVER ? AMPCHECK_SIDE_DRIVER : AMPCHECK_SIDE_DEVICE,
+		.profile = profile,
+		.initiator = initiator,
+	};
+	struct amptrace_reader *rd = malloc(sizeof(*rd));
+	FILE *in = fopen(path, "rb");
+	struct amptrace_event ev;
+	int r = -1;
+
+	res->check = ampcheck_create(&co);
+	if (!rd || !in || !res->check) {
+		snprintf(res->reason, sizeof(res->reason), "%s: %s", path,
+			 in ? "no memory" : strerror(errno));
+		goto out;
+	}
+	if (amptrace_reader_open(rd, in)) {
+		snprintf(res->reason, sizeof(res->reason), "%s: %s", path, rd->error);
+		goto out;
+	}
+	while ((r = amptrace_read(rd, &ev)) > 0) {
+		res->events++;
+		if (ampcheck_event(res->check, &rd->table, &ev)) {
+			snprintf(res->reason, sizeof(res->reason), "checker: %s",
+				 ampcheck_error(res->check));
+			r = -1;
+			goto out;
+		}
+	}
+	if (r < 0) {
+		snprintf(res->reason, sizeof(res->reason), "%s: %s", path, rd->error);
+		goto out;
+	}
+	if (ampcheck_finish(res->check) && res->outcome == AMPCONF_PASSED)
+		res->outcome = AMPCONF_FAILED;
+out:
+	if (r < 0)
+		res->outcome = AMPCONF_ERROR;
+	if (in)
+		fclose(in);
+	free(rd);
+	return r < 0 ? -1 : 0;
+}
+
+/**
+ * ampconf_note_unexercised() - list the scenario's rules that came out not exercised
+ *	(ampconf/conform.h)
+ */
+void ampconf_note_unexercised(const struct ampconf_scenario *sc, struct ampconf_result *res)
 {
 	unsigned int count;
 	const struct ampcheck_rule *rules = ampcheck_rules(&count);
 	size_t used = 0;
 
-	for (unsigned int i = 0; i < s->sc->nrules; i++)
+	res->unexercised[0] = '\0';
+	if (!res->check || res->outcome == AMPCONF_SKIPPED || res->outcome == AMPCONF_ERROR)
+		return;
+	for (unsigned int i = 0; i < sc->nrules; i++)
 		for (unsigned int r = 0; r < count; r++) {
-			if (strcmp(rules[r].id, s->sc->rules[i]))
+			if (strcmp(rules[r].id, sc->rules[i]))
 				continue;
-			if (ampcheck_verdict(s->res->check, r)->result != AMPCHECK_NOT_EXERCISED)
+			if (ampcheck_verdict(res->check, r)->result != AMPCHECK_NOT_EXERCISED)
 				break;
-			used += (size_t)snprintf(s->res->unexercised + used,
-						 used < sizeof(s->res->unexercised)
-							 ? sizeof(s->res->unexercised) - used
+			used += (size_t)snprintf(res->unexercised + used,
+						 used < sizeof(res->unexercised)
+							 ? sizeof(res->unexercised) - used
 							 : 0,
 						 "%s%s", used ? ", " : "", rules[r].id);
 			break;
@@ -1127,7 +1185,7 @@ static void end_session(struct session *s)
 
 		if (!s->broken)
 			s->res->outcome = bad ? AMPCONF_FAILED : AMPCONF_PASSED;
-		list_unexercised(s);
+		ampconf_note_unexercised(s->sc, s->res);
 	}
 	if (s->shm)
 		munmap(s->shm, s->shm_size);

@@ -50,7 +50,7 @@ struct open_page {
  * struct child - everything the child holds (one per process: the signal handlers reach it
  *	through the one static pointer below)
  * @iut: the library's description
- * @ctx: what &ampconf_iut.attach returned
+ * @ctx: what &ampconf_iut_ops.attach returned
  * @host: the callbacks given to the IUT
  * @shm: the window
  * @shm_size: its bytes
@@ -63,7 +63,7 @@ struct open_page {
  * @out_len: bytes of @out
  */
 struct child {
-	const struct ampconf_iut *iut;
+	const struct ampconf_iut_ops *iut;
 	void *ctx;
 	struct ampconf_host host;
 	uint8_t *shm;
@@ -258,7 +258,7 @@ static bool read_all(int fd, void *buf, size_t len)
 /* Load the library and say what it is; exits on failure after telling why. */
 static void load(struct child *c, const char *library)
 {
-	const struct ampconf_iut *(*entry)(void);
+	const struct ampconf_iut_ops *(*entry)(void);
 	struct iut_wire_hello hello = {0};
 	const char *missing;
 	char why[512];

@@ -18,14 +18,14 @@
 /**
  * enum iut_wire_type - message types
  * @IUT_CMD_ATTACH: parent: &struct iut_wire_attach
- * @IUT_CMD_START: parent: &ampconf_iut.start
+ * @IUT_CMD_START: parent: &ampconf_iut_ops.start
  * @IUT_CMD_KICK: parent: a uint32_t notify id
- * @IUT_CMD_POLL: parent: &ampconf_iut.poll
+ * @IUT_CMD_POLL: parent: &ampconf_iut_ops.poll
  * @IUT_CMD_OPEN: parent: &struct iut_wire_open
  * @IUT_CMD_CLOSE: parent: an int32_t endpoint
  * @IUT_CMD_SEND: parent: &struct iut_wire_send, then the payload
- * @IUT_CMD_RESET: parent: &ampconf_iut.reset
- * @IUT_CMD_DETACH: parent: &ampconf_iut.detach, then the child exits
+ * @IUT_CMD_RESET: parent: &ampconf_iut_ops.reset
+ * @IUT_CMD_DETACH: parent: &ampconf_iut_ops.detach, then the child exits
  * @IUT_EV_HELLO: child: the library loaded: &struct iut_wire_hello, then the IUT's name
  * @IUT_EV_STORE: child: a uint64_t window offset, then the bytes stored there
  * @IUT_EV_BARRIER: child: a uint32_t barrier kind the IUT reported
@@ -102,10 +102,10 @@ struct iut_wire_send {
 
 /**
  * struct iut_wire_hello - what the loaded library says of itself
- * @abi: &ampconf_iut.abi
- * @roles: &ampconf_iut.roles
- * @features: &ampconf_iut.features
- * @flags: &ampconf_iut.flags
+ * @abi: &ampconf_iut_ops.abi
+ * @roles: &ampconf_iut_ops.roles
+ * @features: &ampconf_iut_ops.features
+ * @flags: &ampconf_iut_ops.flags
  * @ops: bit per optional operation present: 1 start, 2 reset
  */
 struct iut_wire_hello {

@@ -270,3 +270,12 @@ def test_a_trace_without_links_says_so():
     proc = check(ROOT / "fixtures" / "traces" / "kick.txt", status=0)
     assert "no rpmsg link found" in proc.stderr
     assert "0 rpmsg links" in proc.stdout
+
+
+def test_initiator_judges_one_initiator():
+    """--initiator: only what that initiator did counts (a core among a board's others)."""
+    fixture = RULE_TRACES / "DEV-001.fail.txt"
+    rules, _, status = verdicts(fixture, "--initiator", "m4")
+    assert status == 1 and rules["DEV-001"]["result"] == "fail"
+    rules, _, status = verdicts(fixture, "--initiator", "host")
+    assert status == 0 and rules["DEV-001"]["result"] in ("pass", "not exercised")

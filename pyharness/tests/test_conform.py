@@ -123,12 +123,12 @@ def test_text_report_and_scenario_selection(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     ([], "--iut and --side are required"),
-    (["--iut", "firmware:x.elf", "--side", "device"], "--iut: lib:PATH"),
+    (["--iut", "elf:x.elf", "--side", "device"], "--iut: lib:PATH"),
     (["--iut", "lib:x.so", "--side", "both"], "--side: driver or device"),
     (["--iut", "lib:x.so", "--side", "device", "--profile", "zephyr"], "--profile"),
     (["--iut", "lib:x.so", "--side", "device", "--timeout-ms", "0"], "--timeout-ms"),
     (["--iut", "lib:x.so", "--side", "device", "--scenarios", "no-such"], "no-such.yaml"),
-], ids=["no-iut", "firmware", "side", "profile", "timeout", "scenario"])
+], ids=["no-iut", "scheme", "side", "profile", "timeout", "scenario"])
 def test_usage_errors(args, message):
     proc = conform(*args, status=2)
     assert message in proc.stderr
@@ -256,3 +256,70 @@ def test_replay_with_scenarios_and_bad_traces(tmp_path):
     proc = conform("--iut", f"lib:{REF_IUT}", "--side", "device", "--replay", echo,
                    "--replay-link", "1", status=2)
     assert "no rpmsg link 1 in the trace (it shows 1)" in proc.stderr
+
+
+FIRMWARE = BUILD / "firmware" / "fixtures" / "firmware"
+needs_firmware = pytest.mark.skipif(not (FIRMWARE / "rpmsg-echo-minimal-m4.elf").exists(),
+                                    reason="the firmware is not built (AMPSIM_FIRMWARE=OFF)")
+FIRMWARE_SCENARIOS = {"boot", "ping-pong", "max-payload", "ns-device-announce", "reset",
+                      "unknown-destination", "zero-length"}
+
+
+@needs_firmware
+def test_firmware_on_the_board(tmp_path):
+    """--iut firmware:CORE=ELF: the echo firmware as the device of the minimal board; every
+    scenario it can take part in passes, the others are skipped with the reason."""
+    report, _ = conform_json("--iut", "firmware:m4=rpmsg-echo-minimal-m4.elf", "--side",
+                             "device", "--artifacts", tmp_path, status=0)
+    outcomes = {s["name"]: s for s in report["scenarios"]}
+    assert {n for n, s in outcomes.items() if s["outcome"] == "pass"} == FIRMWARE_SCENARIOS
+    for name, s in outcomes.items():
+        if name not in FIRMWARE_SCENARIOS:
+            assert s["outcome"] == "skipped" and s["reason"], name
+            assert s["trace"] is None
+    assert outcomes["ping-pong"]["messages"] == 200
+    assert pathlib.Path(outcomes["reset"]["trace"]).is_file()
+    assert (tmp_path / "reset.log").is_file()  # the board's console
+
+
+@needs_firmware
+def test_firmware_one_core_of_a_bigger_board():
+    """On omap4 the other cores run their own firmware: only the IUT's core is judged."""
+    report, _ = conform_json("--board", "omap4", "--iut",
+                             "firmware:ipu-c0=rpmsg-echo-omap4-ipu-c0.elf", "--side", "device",
+                             "--scenarios", "boot,ping-pong", status=0)
+    assert [s["outcome"] for s in report["scenarios"]] == ["pass", "pass"]
+
+
+@needs_firmware
+def test_firmware_that_breaks_the_rules_or_lacks_the_service():
+    report, _ = conform_json("--iut", "firmware:m4=rpmsg-hostile-minimal-m4.elf", "--side",
+                             "device", "--scenarios", "boot", status=1)
+    (boot,) = report["scenarios"]
+    failed = {r["id"] for r in boot["rules"] if r["result"] == "fail"}
+    assert {"DEV-002", "NOTIF-007"} <= failed
+    report, _ = conform_json("--iut", "firmware:m4=rpmsg-client-sample-minimal-m4.elf",
+                             "--side", "device", "--scenarios", "boot,ping-pong", status=0)
+    boot, ping = report["scenarios"]
+    assert boot["outcome"] == "pass" and ping["outcome"] == "skipped"
+    assert "announces no echo service (it announces: rpmsg-client-sample" in ping["reason"]
+    # Its service answers with the same bytes too: named, it is what the scenarios use.
+    report, _ = conform_json("--iut", "firmware:m4=rpmsg-client-sample-minimal-m4.elf",
+                             "--service", "rpmsg-client-sample", "--side", "device",
+                             "--scenarios", "ping-pong", status=0)
+    assert report["scenarios"][0]["messages"] == 200
+
+
+@needs_firmware
+@pytest.mark.parametrize("args, message", [
+    (["--iut", "firmware:m4=rpmsg-echo-minimal-m4.elf", "--side", "driver"],
+     "firmware plays the device"),
+    (["--iut", "firmware:rpmsg-echo-minimal-m4.elf", "--side", "device"],
+     "firmware:CORE=ELF"),
+    (["--iut", f"lib:{REF_IUT}", "--side", "device", "--board", "omap4"],
+     "--board and --service are for --iut firmware"),
+    (["--iut", "firmware:m4=no-such.elf", "--side", "device", "--scenarios", "boot"],
+     "the board did not start: ampsim run: core 'm4': firmware no-such.elf"),
+], ids=["driver", "no-core", "board-for-lib", "missing-image"])
+def test_firmware_usage_errors(args, message):
+    assert message in conform(*args, status=2).stderr

@@ -19,12 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "amptrace/check.h"
 #include "ampconf/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* amptrace/check.h: the checker and a profile, by pointer only (C++ users need not see the
+ * checker's header). */
+struct ampcheck;
+struct ampcheck_profile;
 
 #define AMPCONF_REASON_SIZE 512
 #define AMPCONF_PATH_SIZE   4096
@@ -156,6 +160,27 @@ int ampconf_replay_load(const char *path, unsigned int link, unsigned int role,
  * @rp: the replay
  */
 void ampconf_replay_free(struct ampconf_replay *rp);
+
+/**
+ * ampconf_judge_trace() - judge a finished trace file for one side into @res
+ * @path: the trace
+ * @role: the side judged (&enum ampconf_role)
+ * @initiator: only what this initiator did is judged (a board's IUT core), or NULL
+ * @profile: the deviations allowed (NULL: strict)
+ * @res: its check, events and - when violations are found and nothing broke before - outcome
+ *	AMPCONF_FAILED are set; an unreadable trace makes it AMPCONF_ERROR
+ * Return: 0, or -1 when the trace could not be judged.
+ */
+int ampconf_judge_trace(const char *path, unsigned int role, const char *initiator,
+			const struct ampcheck_profile *profile, struct ampconf_result *res);
+
+/**
+ * ampconf_note_unexercised() - fill @res->unexercised: the rules @sc names that came out not
+ *	exercised (nothing for a session that was skipped or never judged)
+ * @sc: the scenario
+ * @res: a result with its checker finished
+ */
+void ampconf_note_unexercised(const struct ampconf_scenario *sc, struct ampconf_result *res);
 
 /**
  * ampconf_result_release() - free what a result holds

@@ -7,7 +7,7 @@
  * can never clash with the symbols of ampsim's reference, and a crash or hang of the IUT is a
  * verdict, not the end of the harness.
  *
- * The library exports one symbol, ampconf_iut(), returning a constant &struct ampconf_iut. The
+ * The library exports one symbol, ampconf_iut(), returning a constant &struct ampconf_iut_ops. The
  * harness gives the IUT one rpmsg link (&struct ampconf_link): a shared window, a device block
  * in it laid out as a remoteproc vdev resource entry with two vrings, and the role the IUT plays.
  * The harness's peer - ampsim's reference implementation - plays the other role on the same
@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-/* The version of this interface; &ampconf_iut.abi must equal it. */
+/* The version of this interface; &ampconf_iut_ops.abi must equal it. */
 #define AMPCONF_IUT_ABI 1
 /* The symbol the harness looks up. */
 #define AMPCONF_IUT_SYMBOL "ampconf_iut"
@@ -54,7 +54,7 @@ enum ampconf_role {
 #define AMPCONF_F_NS        (1u << 0)  /* VIRTIO_RPMSG_F_NS: the name service */
 #define AMPCONF_F_EVENT_IDX (1u << 29) /* VIRTIO_RING_F_EVENT_IDX */
 
-/* &ampconf_iut.flags */
+/* &ampconf_iut_ops.flags */
 #define AMPCONF_IUT_REPORTS_BARRIERS 0x1u /* calls &ampconf_host.barrier for each barrier */
 
 /**
@@ -103,11 +103,11 @@ struct ampconf_link {
  * struct ampconf_host - what the harness offers the IUT
  * @ctx: pass it back to every call below
  * @notify: kick the peer for the vring whose notify id is @notifyid (required)
- * @received: a message reached an endpoint the harness opened: @ept is what &ampconf_iut.open
+ * @received: a message reached an endpoint the harness opened: @ept is what &ampconf_iut_ops.open
  *	returned, @src the sender's address; @data is valid during the call only
  * @service: the peer announced a service by name service (@created 1) or withdrew it (0)
  * @barrier: report a barrier executed between shared-memory accesses (0 write, 1 read,
- *	2 full; &ampconf_iut.flags says whether the IUT does)
+ *	2 full; &ampconf_iut_ops.flags says whether the IUT does)
  * @log: a line of diagnostics for the session's log
  */
 struct ampconf_host {
@@ -120,7 +120,7 @@ struct ampconf_host {
 };
 
 /**
- * struct ampconf_iut - an implementation under test
+ * struct ampconf_iut_ops - an implementation under test
  * @abi: AMPCONF_IUT_ABI
  * @name: for reports ("openamp-2024.10 remote")
  * @roles: the roles it can play: bit (1 << &enum ampconf_role) each
@@ -148,7 +148,7 @@ struct ampconf_host {
  *	needing it are skipped)
  * @detach: free everything (the window is not touched any more)
  */
-struct ampconf_iut {
+struct ampconf_iut_ops {
 	uint32_t abi;
 	const char *name;
 	uint32_t roles;
@@ -171,7 +171,7 @@ struct ampconf_iut {
  * ampconf_iut() - the one symbol an IUT library exports
  * Return: its constant description.
  */
-const struct ampconf_iut *ampconf_iut(void);
+const struct ampconf_iut_ops *ampconf_iut(void);
 
 #ifdef __cplusplus
 }

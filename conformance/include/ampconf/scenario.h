@@ -122,7 +122,7 @@ struct ampconf_step {
  * @features: the features both sides are given (AMPCONF_F_*): the device offers them, the
  *	driver may accept them
  * @needs: features the IUT must implement, or the scenario is skipped for it
- * @needs_reset: the IUT must implement &ampconf_iut.reset when it is the driver
+ * @needs_reset: the IUT must implement &ampconf_iut_ops.reset when it is the driver
  * @num: the vrings' sizes
  * @align: the used rings' alignment
  * @buf_size: the driver's buffer size

@@ -258,6 +258,8 @@ struct ampcheck_decoded {
  * @sides: mask of AMPCHECK_SIDE_DRIVER / _DEVICE whose rules are judged (0: both)
  * @profile: the deviations allowed (NULL: strict)
  * @byte_order: &enum ampcheck_byte_order
+ * @initiator: when set, only what the initiator of this name did is judged (one core of a
+ *	board whose other cores run other firmware); NULL: everyone
  * @decoded: when set, called for everything the decoder recognises (status changes, features,
  *	ring layout, publications, kicks, messages, name-service records, resets), after the event
  *	that completes it
@@ -267,6 +269,7 @@ struct ampcheck_options {
 	unsigned int sides;
 	const struct ampcheck_profile *profile;
 	enum ampcheck_byte_order byte_order;
+	const char *initiator;
 	void (*decoded)(void *ctx, const struct amptrace_event *ev,
 			const struct ampcheck_decoded *d);
 	void *ctx;

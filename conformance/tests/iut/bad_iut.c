@@ -198,7 +198,7 @@ static void bad_detach(void *iut)
 	free(iut);
 }
 
-static const struct ampconf_iut bad_iut = {
+static const struct ampconf_iut_ops bad_iut = {
 	.abi = BAD_IUT == BAD_ABI ? AMPCONF_IUT_ABI + 1 : AMPCONF_IUT_ABI,
 	.name = "bad-iut (harness robustness tests)",
 	.roles = 1u << AMPCONF_DEVICE,
@@ -215,7 +215,7 @@ static const struct ampconf_iut bad_iut = {
 
 #if BAD_IUT == BAD_NOSYMBOL
 /* The table exists, but under no name the harness looks up (and hidden: nothing exported). */
-__attribute__((used)) static const struct ampconf_iut *not_the_entry(void)
+__attribute__((used)) static const struct ampconf_iut_ops *not_the_entry(void)
 {
 	return &bad_iut;
 }
@@ -225,7 +225,7 @@ __attribute__((used)) static const struct ampconf_iut *not_the_entry(void)
  *
  * Return: the malformed description, or NULL for the kind that returns none.
  */
-__attribute__((visibility("default"))) const struct ampconf_iut *ampconf_iut(void)
+__attribute__((visibility("default"))) const struct ampconf_iut_ops *ampconf_iut(void)
 {
 	return BAD_IUT == BAD_NULL ? NULL : &bad_iut;
 }

@@ -784,7 +784,7 @@ static void mini_detach(void *iut)
 	free(iut);
 }
 
-static const struct ampconf_iut mini_iut = {
+static const struct ampconf_iut_ops mini_iut = {
 	.abi = AMPCONF_IUT_ABI,
 	.name = "mini-iut rpmsg device (conformance tests)",
 	.roles = 1u << AMPCONF_DEVICE,
@@ -806,7 +806,7 @@ static const struct ampconf_iut mini_iut = {
  *
  * Return: the mini device's description.
  */
-__attribute__((visibility("default"))) const struct ampconf_iut *ampconf_iut(void)
+__attribute__((visibility("default"))) const struct ampconf_iut_ops *ampconf_iut(void)
 {
 	return &mini_iut;
 }
