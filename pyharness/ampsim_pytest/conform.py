@@ -42,9 +42,10 @@ class ConformResult:
 
 
 def conform_scenario(ampsim, iut, side, scenario, artifacts=None, profile=None,
-                     timeout_ms=None):
-    """Run one scenario (a name of fixtures/scenarios or a file) against iut ("lib:PATH")
-    playing side; raise RuntimeError on a usage or harness error (exit status 2)."""
+                     timeout_ms=None, board=None):
+    """Run one scenario (a name of fixtures/scenarios or a file) against iut ("lib:PATH" or
+    "firmware:CORE=ELF" on board) playing side; raise RuntimeError on a usage or harness error
+    (exit status 2)."""
     args = [str(ampsim), "conform", "--json", "--iut", iut, "--side", side, "--scenarios",
             str(scenario)]
     if artifacts:
@@ -53,6 +54,8 @@ def conform_scenario(ampsim, iut, side, scenario, artifacts=None, profile=None,
         args += ["--profile", profile]
     if timeout_ms:
         args += ["--timeout-ms", str(timeout_ms)]
+    if board and iut.startswith("firmware:"):
+        args += ["--board", board]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=1800, check=False)
     if proc.returncode == 2:
         raise RuntimeError(f"ampsim conform: {proc.stderr.strip()}")

@@ -11,9 +11,10 @@ Options (group `ampsim`):
   --ampsim-profile P        the checker's profile (strict, linux, openamp, rpmsg-lite)
   --ampsim-side S           the side the checker judges (driver, device, both); with
                             --ampsim-iut, the role the IUT plays (driver or device)
-  --ampsim-iut lib:SO       an implementation under test behind the adapter of
-                            conformance/include/ampconf/iut.h: the `conform` fixture and
-                            conformance/test_iut.py run scenarios against it
+  --ampsim-iut IUT          an implementation under test - lib:SO (the adapter of
+                            conformance/include/ampconf/iut.h) or firmware:CORE=ELF (on
+                            --ampsim-board): the `conform` fixture and conformance/test_iut.py
+                            run scenarios against it
 
 Fixtures:
   board    a Board (ampsim_pytest.Board) started for the test, stopped after it; its
@@ -61,9 +62,10 @@ def pytest_addoption(parser):
                     choices=("driver", "device", "both"),
                     help="the side the checker judges (default: both); with --ampsim-iut "
                          "the role the IUT plays")
-    group.addoption("--ampsim-iut", metavar="lib:SO", default=None,
-                    help="an implementation under test (a shared object implementing "
-                         "ampconf/iut.h) for the conform fixture and conformance/test_iut.py")
+    group.addoption("--ampsim-iut", metavar="IUT", default=None,
+                    help="an implementation under test, lib:SO (implementing ampconf/iut.h) "
+                         "or firmware:CORE=ELF, for the conform fixture and "
+                         "conformance/test_iut.py")
 
 
 def pytest_configure(config):
@@ -189,7 +191,8 @@ class _Conform:
         self._request.node.user_properties.append(("ampsim_artifacts", str(artifacts)))
         try:
             result = conform_scenario(self._build.ampsim, iut, side, scenario, artifacts,
-                                      profile or config.getoption("ampsim_profile"))
+                                      profile or config.getoption("ampsim_profile"),
+                                      board=config.getoption("ampsim_board"))
         except RuntimeError as e:
             pytest.fail(str(e), pytrace=False)
         if result.trace:
