@@ -39,6 +39,8 @@ constexpr double ECHO_TIMEOUT_US = 100e3;
 constexpr double QUIET_US = 1000;
 /* Wall time one request may take before the board counts as hung. */
 constexpr int REQUEST_TIMEOUT_MS = 120000;
+/* Wall time a board that failed gets to end before it is killed. */
+constexpr int KILL_GRACE_MS = 1000;
 
 /* One `ampsim run --control` process and its JSON lines. */
 class board_process
@@ -104,7 +106,9 @@ class board_process
 
 		if (fd_ >= 0)
 			request({{"cmd", "stop"}}, reply);
-		end();
+		/* After "stop" the run ends itself, the trace's last records written on the way out
+		 * (slowly under a sanitizer): give it the time of a request. */
+		end(REQUEST_TIMEOUT_MS);
 		status = status_;
 		return status;
 	}
@@ -192,7 +196,8 @@ class board_process
 		return false;
 	}
 
-	void end()
+	/* Close the channel and reap the process, killed if it has not ended within @grace_ms. */
+	void end(int grace_ms = KILL_GRACE_MS)
 	{
 		if (fd_ >= 0)
 			close(fd_);
@@ -200,7 +205,8 @@ class board_process
 		if (pid_ > 0) {
 			pid_t r = 0;
 
-			for (int i = 0; i < 500 && (r = waitpid(pid_, &status_, WNOHANG)) == 0; i++)
+			for (int i = 0;
+			     i < grace_ms / 10 && (r = waitpid(pid_, &status_, WNOHANG)) == 0; i++)
 				usleep(10000);
 			if (r == 0) {
 				kill(pid_, SIGKILL);
@@ -258,7 +264,7 @@ class session
 	bool find_service(uint32_t &addr, ampconf_outcome how, const char *when);
 	bool send_one(const ampconf_step &st, uint32_t dst, bool echoed);
 	bool step(const ampconf_step &st);
-	void started_not(const std::string &log);
+	static std::string last_words(const std::string &log, const std::string &otherwise);
 
 	const conform_firmware &fw_;
 	const ampconf_options &opt_;
@@ -523,22 +529,29 @@ void session::run(const ampconf_step *steps, size_t n)
 						       " time(s) on its own");
 	}
 	status = board_.finish();
-	if (res_.events == 0 && broken_ && res_.outcome == AMPCONF_CRASHED && !res_.step)
-		started_not(log);
-	else
-		ampconf_judge_trace(trace.c_str(), AMPCONF_DEVICE, fw_.core, opt_.profile, &res_);
-	ampconf_note_unexercised(&sc_, &res_);
-	if (!broken_ && WIFSIGNALED(status))
+	/* ampsim run ends 0 (passed) or 1 (its own verdict failed); anything else is the board
+	 * process failing - a simulator fault, a sanitizer's report - with a trace cut short. */
+	if (res_.events == 0 && broken_ && res_.outcome == AMPCONF_CRASHED && !res_.step) {
+		res_.outcome = AMPCONF_ERROR;
+		snprintf(res_.reason, sizeof(res_.reason), "the board did not start: %s",
+			 last_words(log, board_.error()).c_str());
+	} else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1)) {
+		broken_ = false;
 		breaks(AMPCONF_CRASHED,
-		       std::string("the board process died: ") + strsignal(WTERMSIG(status)));
+		       "the board process failed: " +
+			       last_words(log, "status " + std::to_string(status)));
+	} else {
+		ampconf_judge_trace(trace.c_str(), AMPCONF_DEVICE, fw_.core, opt_.profile, &res_);
+	}
+	ampconf_note_unexercised(&sc_, &res_);
 	if (!opt_.trace_path) {
 		unlink(trace.c_str());
 		unlink(log.c_str());
 	}
 }
 
-/* The board process ended before the first step: its last words say why. */
-void session::started_not(const std::string &log)
+/* The last line the board process wrote (its console), or @otherwise. */
+std::string session::last_words(const std::string &log, const std::string &otherwise)
 {
 	FILE *f = fopen(log.c_str(), "r");
 	char line[512], last[512] = "";
@@ -549,9 +562,7 @@ void session::started_not(const std::string &log)
 	if (f)
 		fclose(f);
 	last[strcspn(last, "\n")] = '\0';
-	res_.outcome = AMPCONF_ERROR;
-	snprintf(res_.reason, sizeof(res_.reason), "the board did not start: %s",
-		 last[0] ? last : board_.error().c_str());
+	return last[0] ? std::string(last) : otherwise;
 }
 
 } // namespace

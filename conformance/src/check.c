@@ -193,13 +193,13 @@ static uint8_t *page_find(struct ampcheck *ck, uint64_t page, bool create)
 	uint64_t key = page + 1;
 	unsigned int slots = 2 * CK_MAX_PAGES;
 	unsigned int i = (unsigned int)(page_hash(key) % slots);
+	struct ck_page *recent = &ck->recent[page & (CK_RECENT - 1)];
 
-	if (key == ck->last_page_key)
-		return ck->last_page;
+	if (recent->key == key)
+		return recent->bytes;
 	while (ck->pages[i].key) {
 		if (ck->pages[i].key == key) {
-			ck->last_page_key = key;
-			ck->last_page = ck->pages[i].bytes;
+			*recent = ck->pages[i];
 			return ck->pages[i].bytes;
 		}
 		i = (i + 1) % slots;
@@ -220,8 +220,7 @@ static uint8_t *page_find(struct ampcheck *ck, uint64_t page, bool create)
 	}
 	ck->pages[i].key = key;
 	ck->npages++;
-	ck->last_page_key = key;
-	ck->last_page = ck->pages[i].bytes;
+	*recent = ck->pages[i];
 	return ck->pages[i].bytes;
 }
 
@@ -247,10 +246,12 @@ void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size
 {
 	uint8_t *dst = out;
 
-	/* Most reads are a ring field on the page the last store or read touched. */
-	if ((addr >> CK_PAGE_SHIFT) + 1 == ck->last_page_key &&
+	/* Most reads are a ring field on a page touched lately, within the page. */
+	const struct ck_page *recent = &ck->recent[(addr >> CK_PAGE_SHIFT) & (CK_RECENT - 1)];
+
+	if (recent->key == (addr >> CK_PAGE_SHIFT) + 1 &&
 	    (addr & (CK_PAGE_SIZE - 1)) + size <= CK_PAGE_SIZE) {
-		memcpy(dst, ck->last_page + (addr & (CK_PAGE_SIZE - 1)), size);
+		memcpy(dst, recent->bytes + (addr & (CK_PAGE_SIZE - 1)), size);
 		return;
 	}
 	while (size) {

@@ -23,6 +23,9 @@
 #define CK_PAGE_SHIFT 12
 #define CK_PAGE_SIZE  (1u << CK_PAGE_SHIFT)
 #define CK_MAX_PAGES  12288u
+/* Recently touched pages kept at hand (a power of two): a link's rings and the buffers in
+ * flight span a few dozen pages. */
+#define CK_RECENT 64u
 /* Publications a vring direction remembers until a kick settles them; more collapse into
  * their oldest (a peer that never kicks shows after the first). */
 #define CK_MAX_PENDING 64
@@ -184,8 +187,9 @@ struct ampcheck {
 	uint64_t ring_entries;
 	struct ck_page *pages; /* open addressing, 2 * CK_MAX_PAGES slots */
 	unsigned int npages;
-	uint64_t last_page_key;
-	uint8_t *last_page;
+	/* the pages touched lately, direct-mapped by page number: an event touches a buffer page,
+	 * then the descriptor, avail or used page of its ring, and one entry would thrash */
+	struct ck_page recent[CK_RECENT];
 	struct ck_fifo *fifo[AMPTRACE_MAX_IDS]; /* per mailbox region, 256 FIFOs each, lazily */
 	uint64_t barrier[AMPTRACE_MAX_IDS];     /* per initiator: seq+1 of its last barrier */
 	bool has_barriers[AMPTRACE_MAX_IDS];

@@ -18,6 +18,11 @@ AMPSIM = BUILD / "sim" / "ampsim"
 REF_IUT = BUILD / "conformance" / "iut" / "libampconf_ref_iut.so"
 TEST_IUTS = BUILD / "conformance" / "tests" / "iut"
 SCENARIOS = sorted(p.stem for p in (ROOT / "fixtures" / "scenarios").glob("*.yaml"))
+# Under the sanitizers (AMPSIM_SANITIZED, set by the ctest of those trees) the library runs
+# without its one long scenario: a million events judged at a sanitizer's pace add minutes and
+# nothing the plain tree does not show.
+if os.environ.get("AMPSIM_SANITIZED"):
+    SCENARIOS.remove("index-wrap")
 ROLES = ["driver", "device"]
 
 
@@ -40,6 +45,7 @@ def reference_run(request, tmp_path_factory):
     """The whole library against the reference in one role, every report written."""
     out = tmp_path_factory.mktemp(f"ref-{request.param}")
     report, _ = conform_json("--iut", f"lib:{REF_IUT}", "--side", request.param,
+                             "--scenarios", ",".join(SCENARIOS),
                              "--artifacts", out / "traces", "--junit", out / "junit.xml",
                              "--html", out / "matrix.html", status=0)
     return request.param, out, report
@@ -64,7 +70,8 @@ def test_messages_are_delivered_and_checked(reference_run):
     _, _, report = reference_run
     by_name = {s["name"]: s for s in report["scenarios"]}
     assert by_name["ping-pong"]["messages"] == 200
-    assert by_name["index-wrap"]["messages"] == 132000
+    if "index-wrap" in by_name:
+        assert by_name["index-wrap"]["messages"] == 132000
     assert by_name["boot"]["messages"] == 0
 
 
@@ -153,7 +160,7 @@ def test_an_independent_minimal_device_is_conformant():
     """conformance/tests/iut/mini_iut.c: a device written for this test alone, without the
     reference - the adapter, the tracing and the rules work for code that is not ours."""
     report, _ = conform_json("--iut", f"lib:{TEST_IUTS / 'libampconf_mini_iut.so'}", "--side",
-                             "device", status=0)
+                             "device", "--scenarios", ",".join(SCENARIOS), status=0)
     assert report["iut_name"].startswith("mini")
     outcomes = {s["name"]: s["outcome"] for s in report["scenarios"]}
     assert outcomes.pop("event-idx") == "skipped"  # it does not implement EVENT_IDX
@@ -235,10 +242,11 @@ def test_replay_against_other_implementations():
                              "device", "--replay", echo, status=0)
     assert report["scenarios"][0]["outcome"] == "pass"
     mutant = BUILD / "conformance" / "iut" / "libampconf_mutant_used-id-duplicate.so"
-    report, _ = conform_json("--iut", f"lib:{mutant}", "--side", "device", "--replay", echo,
-                             status=1)
-    rules = {r["id"]: r["result"] for r in report["scenarios"][0]["rules"]}
-    assert rules["DEV-001"] == "fail"
+    if mutant.exists():  # the mutants are built in the plain trees only
+        report, _ = conform_json("--iut", f"lib:{mutant}", "--side", "device", "--replay",
+                                 echo, status=1)
+        rules = {r["id"]: r["result"] for r in report["scenarios"][0]["rules"]}
+        assert rules["DEV-001"] == "fail"
 
 
 def test_replay_with_scenarios_and_bad_traces(tmp_path):

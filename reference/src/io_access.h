@@ -139,6 +139,10 @@ static inline void amp_native_store(volatile void *p, const void *src, size_t le
 static inline void amp_store_bytes(const struct amp_io *io, volatile void *p, const void *src,
 				   size_t len)
 {
+	/* A store of nothing (an empty message's payload, whose source may be NULL) is nothing:
+	 * no memcpy with a NULL source, no empty event for a hook to record. */
+	if (!len)
+		return;
 #if AMP_IO_HOOKS
 	if (io->ops) {
 		io->ops->write(io->ctx, p, src, len);
