@@ -331,3 +331,13 @@ def test_firmware_that_breaks_the_rules_or_lacks_the_service():
 ], ids=["driver", "no-core", "board-for-lib", "missing-image"])
 def test_firmware_usage_errors(args, message):
     assert message in conform(*args, status=2).stderr
+
+
+def test_junit_failure_carries_the_violations(tmp_path):
+    """A scenario that broke still lists the rules its trace violated, with their events."""
+    junit = tmp_path / "junit.xml"
+    conform("--iut", f"lib:{TEST_IUTS / 'libampconf_bad_wild-store.so'}", "--side", "device",
+            "--scenarios", "ping-pong", "--junit", junit, status=1)
+    failure = ET.parse(junit).getroot().find(".//testcase[@name='ping-pong']/failure")
+    assert failure.get("message").startswith("broken: the link did not come up")
+    assert "DEV-002 fail (MUST)" in failure.text and "#" in failure.text
