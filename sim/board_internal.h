@@ -94,6 +94,8 @@ int board_address(struct board_ctx *c, yaml_node_t *node, const char *path, uint
 int board_frequency(struct board_ctx *c, yaml_node_t *node, const char *path, uint64_t *hz);
 int board_size(struct board_ctx *c, yaml_node_t *node, const char *path, uint64_t *bytes);
 int board_bool(struct board_ctx *c, yaml_node_t *node, const char *path, bool *out);
+int board_word(struct board_ctx *c, yaml_node_t *node, const char *path, bool (*ok)(unsigned char),
+	       const char *what, const char *rule, char out[AMPSIM_BOARD_NAME_SIZE]);
 int board_name(struct board_ctx *c, yaml_node_t *node, const char *path,
 	       char out[AMPSIM_BOARD_NAME_SIZE]);
 int board_text(struct board_ctx *c, yaml_node_t *node, const char *path, char *out, size_t size,

@@ -262,6 +262,48 @@ int board_bool(struct board_ctx *c, yaml_node_t *node, const char *path, bool *o
 			   board_quote(quoted, node));
 }
 
+static bool is_name_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-';
+}
+
+/**
+ * board_word() - a scalar of 1..31 bytes, each accepted by @ok
+ * @c: the parse
+ * @node: the node
+ * @path: its key path
+ * @ok: the bytes allowed
+ * @what: what it is, for the message ("name", "label")
+ * @rule: the rule, for the message ("1 to 31 of A-Z a-z 0-9 _ -")
+ * @out: the word, NUL-terminated
+ *
+ * Return: 0, or -EINVAL with "'x' is not a valid WHAT (RULE)".
+ */
+int board_word(struct board_ctx *c, yaml_node_t *node, const char *path, bool (*ok)(unsigned char),
+	       const char *what, const char *rule, char out[AMPSIM_BOARD_NAME_SIZE])
+{
+	char quoted[BOARD_QUOTE_SIZE];
+	const unsigned char *s;
+	size_t len;
+	bool good;
+	int ret = board_expect(c, node, path, YAML_SCALAR_NODE);
+
+	if (ret)
+		return ret;
+	s = node->data.scalar.value;
+	len = node->data.scalar.length;
+	good = len >= 1 && len < AMPSIM_BOARD_NAME_SIZE;
+	for (size_t i = 0; good && i < len; i++)
+		good = ok(s[i]);
+	if (!good)
+		return board_error(c, node, path, "'%s' is not a valid %s (%s)",
+				   board_quote(quoted, node), what, rule);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
 /**
  * board_name() - read a name: 1 to 31 of A-Z a-z 0-9 _ -
  * @c: the parse
@@ -274,27 +316,7 @@ int board_bool(struct board_ctx *c, yaml_node_t *node, const char *path, bool *o
 int board_name(struct board_ctx *c, yaml_node_t *node, const char *path,
 	       char out[AMPSIM_BOARD_NAME_SIZE])
 {
-	const unsigned char *s;
-	size_t len;
-	char quoted[BOARD_QUOTE_SIZE];
-	bool ok;
-	int ret = board_expect(c, node, path, YAML_SCALAR_NODE);
-
-	if (ret)
-		return ret;
-	s = node->data.scalar.value;
-	len = node->data.scalar.length;
-	ok = len >= 1 && len < AMPSIM_BOARD_NAME_SIZE;
-	for (size_t i = 0; ok && i < len; i++)
-		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-';
-	if (!ok)
-		return board_error(c, node, path,
-				   "'%s' is not a valid name (1 to 31 of A-Z a-z 0-9 _ -)",
-				   board_quote(quoted, node));
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return 0;
+	return board_word(c, node, path, is_name_char, "name", "1 to 31 of A-Z a-z 0-9 _ -", out);
 }
 
 /**

@@ -214,39 +214,15 @@ static bool is_name_char(unsigned char ch)
 	       ch == '_' || ch == '.' || ch == '-';
 }
 
-/* A scalar of 1..31 bytes, each accepted by @ok, into @out; else "'x' is not a valid WHAT (RULE)".
- */
-static int read_checked(struct board_ctx *c, yaml_node_t *node, const char *path,
-			bool (*ok)(unsigned char), const char *what, const char *rule,
-			char out[AMPCONF_NAME_SIZE])
-{
-	char quoted[BOARD_QUOTE_SIZE];
-	const unsigned char *s;
-	size_t len;
-	bool good;
-	int ret = board_expect(c, node, path, YAML_SCALAR_NODE);
-
-	if (ret)
-		return ret;
-	s = node->data.scalar.value;
-	len = node->data.scalar.length;
-	good = len >= 1 && len < AMPCONF_NAME_SIZE;
-	for (size_t i = 0; good && i < len; i++)
-		good = ok(s[i]);
-	if (!good)
-		return board_error(c, node, path, "'%s' is not a valid %s (%s)",
-				   board_quote(quoted, node), what, rule);
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return 0;
-}
+/* Labels and service names are read as board names are (board_word()). */
+_Static_assert(AMPCONF_NAME_SIZE == AMPSIM_BOARD_NAME_SIZE, "name sizes");
 
 /* A label: 1 to 31 of A-Z a-z 0-9 _ . - */
 static int read_label(struct board_ctx *c, yaml_node_t *node, const char *path,
 		      char out[AMPCONF_NAME_SIZE])
 {
-	return read_checked(c, node, path, is_name_char, "label", "1 to 31 of A-Z a-z 0-9 _ . -",
-			    out);
+	return board_word(c, node, path, is_name_char, "label", "1 to 31 of A-Z a-z 0-9 _ . -",
+			  out);
 }
 
 static bool is_service_char(unsigned char ch)
@@ -258,8 +234,8 @@ static bool is_service_char(unsigned char ch)
 static int read_service(struct board_ctx *c, yaml_node_t *node, const char *path,
 			char out[AMPCONF_NAME_SIZE])
 {
-	return read_checked(c, node, path, is_service_char, "service name",
-			    "1 to 31 printable characters, no spaces", out);
+	return board_word(c, node, path, is_service_char, "service name",
+			  "1 to 31 printable characters, no spaces", out);
 }
 
 /* An integer up to @max, or @word standing for @word_value. @hex: show the range in hex. */
