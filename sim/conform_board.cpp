@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ampconf/iut.h"
+#include "control_hex.h"
 
 using json = nlohmann::json;
 
@@ -372,18 +373,6 @@ bool session::find_service(uint32_t &addr, ampconf_outcome how, const char *when
 				   (fw_.service ? ")" : "; --service names another)"));
 }
 
-static std::string hex(const std::vector<uint8_t> &v)
-{
-	static const char digits[] = "0123456789abcdef";
-	std::string s;
-
-	for (uint8_t b : v) {
-		s += digits[b >> 4];
-		s += digits[b & 15];
-	}
-	return s;
-}
-
 /* One message from the control endpoint to @dst; with @echoed, its echo must come back. */
 bool session::send_one(const ampconf_step &st, uint32_t dst, bool echoed)
 {
@@ -391,10 +380,9 @@ bool session::send_one(const ampconf_step &st, uint32_t dst, bool echoed)
 	std::vector<uint8_t> data(len);
 	json reply;
 
-	for (uint32_t i = 0; i < len; i++)
-		data[i] = static_cast<uint8_t>(seed_ + i * 37u);
-	seed_++;
-	if (!call({{"cmd", "send"}, {"core", fw_.core}, {"dst", dst}, {"data", hex(data)}}, reply))
+	ampconf_payload(data.data(), len, seed_++);
+	if (!call({{"cmd", "send"}, {"core", fw_.core}, {"dst", dst}, {"data", ampsim::hex(data)}},
+		  reply))
 		return false;
 	if (!reply.value("ok", false))
 		return breaks(AMPCONF_BROKEN,
@@ -407,7 +395,7 @@ bool session::send_one(const ampconf_step &st, uint32_t dst, bool echoed)
 		return breaks(AMPCONF_BROKEN,
 			      "the echo of a " + std::to_string(len) +
 				      "-byte message did not come back within 100 ms");
-	if (reply.value("src", 0u) != dst || reply.value("data", "") != hex(data))
+	if (reply.value("src", 0u) != dst || reply.value("data", "") != ampsim::hex(data))
 		return breaks(AMPCONF_BROKEN,
 			      "the echo of a " + std::to_string(len) + "-byte message came back " +
 				      "different (from " + std::to_string(reply.value("src", 0u)) +

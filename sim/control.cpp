@@ -4,6 +4,7 @@
  * each request served between sc_start() slices.
  */
 #include "control.h"
+#include "control_hex.h"
 
 #include <cerrno>
 #include <cstring>
@@ -38,39 +39,6 @@ uint64_t now_ps()
 sc_time micros(double us)
 {
 	return sc_time(us, SC_US);
-}
-
-std::string hex(const std::vector<uint8_t> &data)
-{
-	static const char digits[] = "0123456789abcdef";
-	std::string out;
-
-	for (uint8_t b : data) {
-		out += digits[b >> 4];
-		out += digits[b & 15];
-	}
-	return out;
-}
-
-bool unhex(const std::string &text, std::vector<uint8_t> &out)
-{
-	auto nibble = [](char c) {
-		return c >= '0' && c <= '9'   ? c - '0'
-		       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-					      : -1;
-	};
-
-	if (text.size() % 2)
-		return false;
-	for (size_t i = 0; i < text.size(); i += 2) {
-		int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		out.push_back(static_cast<uint8_t>(hi << 4 | lo));
-	}
-	return true;
 }
 
 /* A reply's error: the request stays unanswered otherwise. */

@@ -157,7 +157,6 @@ void conf_kick(struct session *s, unsigned int from, uint32_t notifyid);
 uint32_t conf_take_kick(struct session *s, unsigned int who);
 
 /* conform_sides.c: the two sides, the messages */
-void conf_fill_payload(uint8_t *p, uint32_t len, uint32_t seed);
 struct conform_ept *conf_find_ept(struct session *s, unsigned int who, const char *label);
 void conf_expect_message(struct conform_ept *e, uint32_t seed, const uint8_t *data, uint32_t len,
 			 uint32_t src);

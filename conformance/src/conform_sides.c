@@ -15,7 +15,10 @@
 
 /* --- the messages the scenario sends, checked where they arrive ------------------------- */
 
-void conf_fill_payload(uint8_t *p, uint32_t len, uint32_t seed)
+/**
+ * ampconf_payload() - the bytes of a message the harness makes up (ampconf/conform.h)
+ */
+void ampconf_payload(uint8_t *p, uint32_t len, uint32_t seed)
 {
 	for (uint32_t i = 0; i < len; i++)
 		p[i] = (uint8_t)(seed + i * 37u);
@@ -76,7 +79,7 @@ static void arrived(struct session *s, unsigned int who, struct conform_ept *e, 
 	e->pending--;
 	e->received++;
 	if (!want) {
-		conf_fill_payload(s->payload, want_len, seed);
+		ampconf_payload(s->payload, want_len, seed);
 		want = s->payload;
 	}
 	if (len != want_len || src != want_src || (len && memcmp(data, want, len)))

@@ -149,7 +149,7 @@ static int send_one(struct session *s, unsigned int who, struct conform_ept *e, 
 	int ret;
 
 	if (!data) {
-		conf_fill_payload(s->payload, len, seed);
+		ampconf_payload(s->payload, len, seed);
 		bytes = s->payload;
 	}
 	if (who == AMPCONF_IUT) {

@@ -162,6 +162,15 @@ int ampconf_replay_load(const char *path, unsigned int link, unsigned int role,
 void ampconf_replay_free(struct ampconf_replay *rp);
 
 /**
+ * ampconf_payload() - the bytes of a message the harness makes up: byte i is seed + 37 i
+ *	(mod 256), so that every message of a session differs and a byte out of place shows
+ * @p: where they go
+ * @len: how many
+ * @seed: the message's seed (one per message)
+ */
+void ampconf_payload(uint8_t *p, uint32_t len, uint32_t seed);
+
+/**
  * ampconf_judge_trace() - judge a finished trace file for one side into @res
  * @path: the trace
  * @role: the side judged (&enum ampconf_role)
