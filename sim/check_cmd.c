@@ -38,6 +38,9 @@ static const char usage_text[] =
 
 /* One reader (some 200 KiB of record buffer) for the one trace the verb reads. */
 static struct amptrace_reader reader;
+/* Events read and judged a batch at a time: a few KiB, in the first-level cache. */
+#define BATCH 64
+static struct amptrace_event batch[BATCH];
 
 static int usage(const char *why)
 {
@@ -229,7 +232,6 @@ int ampsim_check(int argc, char **argv)
 	struct ampcheck_options opt = {.sides = AMPCHECK_SIDE_BOTH};
 	const char *profile = "strict", *path;
 	bool json = false, rules = false;
-	struct amptrace_event ev;
 	struct ampcheck *ck;
 	int c, rc, status;
 	FILE *in;
@@ -306,13 +308,16 @@ int ampsim_check(int argc, char **argv)
 		status = AMPSIM_EXIT_USAGE;
 		goto destroy;
 	}
-	while ((rc = amptrace_read(&reader, &ev)) == 1)
-		if (ampcheck_event(ck, &reader.table, &ev)) {
+	while ((rc = amptrace_read_many(&reader, batch, BATCH)) > 0) {
+		unsigned int done = ampcheck_events(ck, &reader.table, batch, (unsigned int)rc);
+
+		if (done != (unsigned int)rc) {
 			fprintf(stderr, "ampsim check: %s: event %llu: %s\n", path,
-				(unsigned long long)ev.seq, ampcheck_error(ck));
+				(unsigned long long)batch[done].seq, ampcheck_error(ck));
 			status = AMPSIM_EXIT_USAGE;
 			goto destroy;
 		}
+	}
 	if (rc < 0) {
 		fprintf(stderr, "ampsim check: %s: %s\n", path, reader.error);
 		status = AMPSIM_EXIT_USAGE;
@@ -333,6 +338,7 @@ int ampsim_check(int argc, char **argv)
 		status = AMPSIM_EXIT_USAGE;
 	}
 destroy:
+	amptrace_reader_close(&reader);
 	ampcheck_destroy(ck);
 close:
 	if (in != stdin)

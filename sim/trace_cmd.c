@@ -63,21 +63,14 @@ static void print_note(void *ctx, const struct amptrace_event *ev, const struct 
 	fprintf(ctx, "#   %s\n", d->text);
 }
 
-/*
- * Copy the trace of @in to @out in @format; with @numbered, "#SEQ" before each event line; with
- * @decoder, the decoder's notes after each event.
- */
-static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool numbered,
-		      struct ampcheck *decoder)
+/* copy_trace()'s events, from the open reader. */
+static int copy_events(const char *in_path, FILE *out, int format, bool numbered,
+		       struct ampcheck *decoder)
 {
 	struct amptrace_writer w;
 	struct amptrace_event ev;
 	int rc;
 
-	if (amptrace_reader_open(&reader, in)) {
-		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
-		return AMPSIM_EXIT_FAILURE;
-	}
 	if (format < 0)
 		format = reader.format == AMPTRACE_BINARY ? AMPTRACE_TEXT : AMPTRACE_BINARY;
 	if (amptrace_writer_open(&w, out, (enum amptrace_format)format))
@@ -106,6 +99,24 @@ static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool
 write_error:
 	fprintf(stderr, "ampsim trace: cannot write: %s\n", w.error);
 	return AMPSIM_EXIT_USAGE;
+}
+
+/*
+ * Copy the trace of @in to @out in @format; with @numbered, "#SEQ" before each event line; with
+ * @decoder, the decoder's notes after each event.
+ */
+static int copy_trace(const char *in_path, FILE *in, FILE *out, int format, bool numbered,
+		      struct ampcheck *decoder)
+{
+	int status;
+
+	if (amptrace_reader_open(&reader, in)) {
+		fprintf(stderr, "ampsim trace: %s: %s\n", in_path, reader.error);
+		return AMPSIM_EXIT_FAILURE;
+	}
+	status = copy_events(in_path, out, format, numbered, decoder);
+	amptrace_reader_close(&reader);
+	return status;
 }
 
 static void pcapng_item(void *ctx, const struct amptrace_event *ev,
@@ -154,6 +165,7 @@ static int export_pcapng(const char *in_path, FILE *in, FILE *out)
 		status = AMPSIM_EXIT_USAGE;
 	}
 	ampcheck_destroy(decoder);
+	amptrace_reader_close(&reader);
 	return status;
 }
 

@@ -3,12 +3,15 @@
  * libFuzzer target: the trace reader on hostile input, either encoding. Whatever it accepts must
  * be writable again (the writer applies the reader's checks), and the binary rewrite must read
  * back as the same events: a reader that lets a bad event through, or one that misdecodes a
- * good one, fails here.
+ * good one, fails here. The same bytes as a file (a binary trace is mapped) read in batches
+ * must give the same events and the same error as the stream read one event at a time.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memfd_create */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "amptrace/trace.h"
 
@@ -24,6 +27,46 @@
 static struct amptrace_reader first, second;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool same_event(const struct amptrace_event *a, const struct amptrace_event *b)
+{
+	return a->kind == b->kind && a->seq == b->seq && a->time_ps == b->time_ps &&
+	       a->initiator == b->initiator && a->region == b->region && a->addr == b->addr &&
+	       a->size == b->size && a->barrier == b->barrier && a->fifo == b->fifo &&
+	       a->value == b->value && a->line == b->line && a->level == b->level &&
+	       (a->kind != AMPTRACE_STORE || !memcmp(a->bytes, b->bytes, a->size));
+}
+
+/* @data as a file read in batches against @data as a stream read event by event. */
+static void batches_match_stream(const uint8_t *data, size_t size)
+{
+	struct amptrace_event batch[5], ev;
+	int fd = memfd_create("trace", 0);
+	FILE *file, *stream = fmemopen((void *)data, size, "rb");
+	int rc = 0, one = 0;
+
+	CHECK(fd >= 0 && stream && write(fd, data, size) == (ssize_t)size);
+	file = fdopen(fd, "rb");
+	CHECK(file && fseek(file, 0, SEEK_SET) == 0);
+	rc = amptrace_reader_open(&first, file);
+	CHECK(rc == amptrace_reader_open(&second, stream));
+	if (!rc) {
+		do {
+			rc = amptrace_read_many(&first, batch, 1 + (unsigned int)(size % 5));
+			for (int k = 0; k < rc; k++) {
+				one = amptrace_read(&second, &ev);
+				CHECK(one == 1 && same_event(&batch[k], &ev));
+			}
+		} while (rc > 0);
+		one = amptrace_read(&second, &ev);
+		CHECK(rc == one);
+	}
+	CHECK(!strcmp(first.error, second.error));
+	amptrace_reader_close(&first);
+	amptrace_reader_close(&second);
+	fclose(file);
+	fclose(stream);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,5 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(out);
 	}
 	free(copy);
+	batches_match_stream(data, size);
 	return 0;
 }

@@ -224,8 +224,32 @@ static uint8_t *page_find(struct ampcheck *ck, uint64_t page, bool create)
 	return ck->pages[i].bytes;
 }
 
+/* @n bytes, few: the usual store is a ring field or a word of a message, and a call to memcpy
+ * for it costs more than the copy. */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(dst, src, 8);
+		memcpy(dst + n - 8, src + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(dst, src, 4);
+		memcpy(dst + n - 4, src + n - 4, 4);
+	} else if (n < 4) {
+		for (uint32_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	} else {
+		memcpy(dst, src, n);
+	}
+}
+
 static int shadow_write(struct ampcheck *ck, uint64_t addr, const uint8_t *bytes, uint32_t size)
 {
+	uint8_t *at = (uint8_t *)ck_shadow_at(ck, addr, size);
+
+	if (at) {
+		copy_small(at, bytes, size);
+		return 0;
+	}
 	while (size) {
 		uint32_t off = (uint32_t)(addr & (CK_PAGE_SIZE - 1));
 		uint32_t n = CK_PAGE_SIZE - off < size ? CK_PAGE_SIZE - off : size;
@@ -246,14 +270,6 @@ void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size
 {
 	uint8_t *dst = out;
 
-	/* Most reads are a ring field on a page touched lately, within the page. */
-	const struct ck_page *recent = &ck->recent[(addr >> CK_PAGE_SHIFT) & (CK_RECENT - 1)];
-
-	if (recent->key == (addr >> CK_PAGE_SHIFT) + 1 &&
-	    (addr & (CK_PAGE_SIZE - 1)) + size <= CK_PAGE_SIZE) {
-		memcpy(dst, recent->bytes + (addr & (CK_PAGE_SIZE - 1)), size);
-		return;
-	}
 	while (size) {
 		uint32_t off = (uint32_t)(addr & (CK_PAGE_SIZE - 1));
 		uint32_t n = CK_PAGE_SIZE - off < size ? CK_PAGE_SIZE - off : size;
@@ -267,31 +283,6 @@ void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size
 		dst += n;
 		size -= n;
 	}
-}
-
-uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
-{
-	uint8_t b[2];
-
-	ck_shadow_read(ck, addr, b, 2);
-	return l->big ? (uint16_t)(b[0] << 8 | b[1]) : (uint16_t)(b[1] << 8 | b[0]);
-}
-
-uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
-{
-	uint8_t b[4];
-
-	ck_shadow_read(ck, addr, b, 4);
-	if (l->big)
-		return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
-}
-
-uint64_t ck_ld64(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
-{
-	uint64_t a = ck_ld32(ck, l, addr), b = ck_ld32(ck, l, addr + 4);
-
-	return l->big ? a << 32 | b : b << 32 | a;
 }
 
 /* ---- address translation ------------------------------------------------------------------ */
@@ -459,12 +450,8 @@ static int store(struct ampcheck *ck, const struct amptrace_event *ev)
 	return ck_link_detect(ck, ev);
 }
 
-int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
-		   const struct amptrace_event *ev)
+static inline int judge(struct ampcheck *ck, const struct amptrace_event *ev)
 {
-	if (ck->failed)
-		return -1;
-	ck->table = table;
 	ck->ev = ev;
 	switch (ev->kind) {
 	case AMPTRACE_STORE:
@@ -483,6 +470,29 @@ int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
 		return 0;
 	}
 	return 0;
+}
+
+int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
+		   const struct amptrace_event *ev)
+{
+	if (ck->failed)
+		return -1;
+	ck->table = table;
+	return judge(ck, ev);
+}
+
+unsigned int ampcheck_events(struct ampcheck *ck, const struct amptrace_table *table,
+			     const struct amptrace_event *ev, unsigned int n)
+{
+	unsigned int i;
+
+	if (ck->failed)
+		return 0;
+	ck->table = table;
+	for (i = 0; i < n; i++)
+		if (judge(ck, &ev[i]))
+			break;
+	return i;
 }
 
 int ampcheck_finish(struct ampcheck *ck)

@@ -23,9 +23,10 @@
 #define CK_PAGE_SHIFT 12
 #define CK_PAGE_SIZE  (1u << CK_PAGE_SHIFT)
 #define CK_MAX_PAGES  12288u
-/* Recently touched pages kept at hand (a power of two): a link's rings and the buffers in
- * flight span a few dozen pages. */
-#define CK_RECENT 64u
+/* Recently touched pages kept at hand, direct-mapped by page number (a power of two): 4 MiB
+ * of consecutive shared memory without a collision - a link's rings and its 256 KiB of buffers
+ * do not evict each other. */
+#define CK_RECENT 1024u
 /* Publications a vring direction remembers until a kick settles them; more collapse into
  * their oldest (a peer that never kicks shows after the first). */
 #define CK_MAX_PENDING 64
@@ -73,6 +74,8 @@ struct ck_desc {
 	uint16_t chain;   /* the head of the chain it belongs to while available */
 	uint32_t written; /* bytes the device wrote into it while it owned it */
 	bool unbound;     /* it carries a message to an address its receiver never made known */
+	uint32_t buf;     /* its buffer's index in the link's buffers when last exposed (a hint:
+			     an index moves when a buffer is added below it) */
 	uint64_t exposed_seq;
 	uint64_t exposed_time;
 };
@@ -222,9 +225,62 @@ void ck_decoded(struct ampcheck *ck, const struct ck_link *l, struct ampcheck_de
 	} while (0)
 int ck_fail(struct ampcheck *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ck_shadow_read(struct ampcheck *ck, uint64_t addr, void *out, uint32_t size);
-uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr);
-uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr);
-uint64_t ck_ld64(struct ampcheck *ck, const struct ck_link *l, uint64_t addr);
+
+/*
+ * The shadow's bytes at @addr when all @size of them lie on a page touched lately (nearly every
+ * ring field the checker reads: its ring was just written), else NULL.
+ */
+static inline const uint8_t *ck_shadow_at(const struct ampcheck *ck, uint64_t addr, uint32_t size)
+{
+	const struct ck_page *p = &ck->recent[(addr >> CK_PAGE_SHIFT) & (CK_RECENT - 1)];
+	uint32_t off = (uint32_t)(addr & (CK_PAGE_SIZE - 1));
+
+	return p->key == (addr >> CK_PAGE_SHIFT) + 1 && off + size <= CK_PAGE_SIZE ? p->bytes + off
+										   : NULL;
+}
+
+/* Fields of shared memory in the link's byte order (the loads are on every ring event: inline). */
+static inline uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	const uint8_t *p = ck_shadow_at(ck, addr, 2);
+	uint8_t b[2];
+
+	if (!p) {
+		ck_shadow_read(ck, addr, b, sizeof(b));
+		p = b;
+	}
+	return l->big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+static inline uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	const uint8_t *p = ck_shadow_at(ck, addr, 4);
+	uint8_t b[4];
+
+	if (!p) {
+		ck_shadow_read(ck, addr, b, sizeof(b));
+		p = b;
+	}
+	if (l->big)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint64_t ck_ld64(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint64_t a = ck_ld32(ck, l, addr), b = ck_ld32(ck, l, addr + 4);
+
+	return l->big ? a << 32 | b : b << 32 | a;
+}
+
+/*
+ * Index @i of a ring of @vr->num entries (free-running indices wrap at 2^16; num is a power of
+ * two in every ring that works - LAYOUT-003 - but a hostile one is still followed).
+ */
+static inline uint32_t ck_slot(const struct ck_vring *vr, uint32_t i)
+{
+	return vr->num & (vr->num - 1) ? i % vr->num : i & (vr->num - 1);
+}
 const char *ck_name(const struct ampcheck *ck, uint16_t initiator);
 bool ck_translate(const struct ampcheck *ck, const struct ck_link *l, uint64_t addr, uint64_t len,
 		  uint64_t *out);

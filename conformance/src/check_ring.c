@@ -38,19 +38,30 @@ void ck_ring_reset(struct ck_link *l, struct ck_vring *vr)
 /* Index of the last buffer whose address is <= @addr, or -1. */
 static long buf_floor(const struct ck_link *l, uint64_t addr)
 {
-	long lo = 0, hi = (long)l->nbufs - 1, found = -1;
+	const struct ck_buf *at = l->bufs;
+	size_t n = l->nbufs;
 
-	while (lo <= hi) {
-		long mid = (lo + hi) / 2;
+	if (!n || at->addr > addr)
+		return -1;
+	/* Halve without a branch on the comparison (a conditional move): which half holds the
+	 * address is a coin toss the branch predictor loses half the time. */
+	while (n > 1) {
+		size_t half = n / 2;
 
-		if (l->bufs[mid].addr <= addr) {
-			found = mid;
-			lo = mid + 1;
-		} else {
-			hi = mid - 1;
-		}
+		at = at[half].addr <= addr ? at + half : at;
+		n -= half;
 	}
-	return found;
+	return at - l->bufs;
+}
+
+/* buf_floor(), trying @hint first: the buffer a descriptor held last time it usually holds
+ * again, and a search is a chain of dependent loads. */
+static long buf_floor_near(const struct ck_link *l, uint64_t addr, uint32_t hint)
+{
+	if (hint < l->nbufs && l->bufs[hint].addr <= addr &&
+	    (hint + 1 == l->nbufs || l->bufs[hint + 1].addr > addr))
+		return hint;
+	return buf_floor(l, addr);
 }
 
 static bool buf_held(const struct ck_link *l, const struct ck_buf *b)
@@ -64,11 +75,15 @@ static bool buf_held(const struct ck_link *l, const struct ck_buf *b)
 static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uint32_t len,
 		      unsigned int vring, uint16_t desc)
 {
-	long at = buf_floor(l, addr);
+	struct ck_desc *d = &l->vr[vring].d[desc];
+	long at = buf_floor_near(l, addr, d->buf);
 	struct ck_buf *b;
 
 	if (at >= 0 && l->bufs[at].addr == addr) {
 		b = &l->bufs[at];
+		d->buf = (uint32_t)at;
+		if (b->len == len && b->vring == vring && b->desc == desc)
+			return 0; /* the usual re-exposure: nothing changes */
 		goto set;
 	}
 	l->last_buf = 0;
@@ -98,6 +113,7 @@ static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uin
 	l->nbufs++;
 	b = &l->bufs[at];
 	b->addr = addr;
+	d->buf = (uint32_t)at;
 set:
 	if (len > l->max_buf_len)
 		l->max_buf_len = len;
@@ -108,10 +124,11 @@ set:
 	return 0;
 }
 
-/* Does [@addr, @addr + @len) overlap a buffer some available descriptor holds? */
-static bool overlaps_held(const struct ck_link *l, uint64_t addr, uint32_t len)
+/* Does [@addr, @addr + @len) overlap a buffer some available descriptor holds? (@hint: as
+ * buf_floor_near()) */
+static bool overlaps_held(const struct ck_link *l, uint64_t addr, uint32_t len, uint32_t hint)
 {
-	long i = buf_floor(l, addr + (len ? len - 1 : 0));
+	long i = buf_floor_near(l, addr + (len ? len - 1 : 0), hint);
 
 	/* From the last buffer starting inside [addr, addr + len) down: one starting below @addr
 	 * reaches it only if it is longer than the distance, and none is longer than the longest
@@ -148,14 +165,14 @@ static void repost(struct ampcheck *ck, struct ck_vring *vr, struct ck_desc *d)
 		return;
 	ck_exercise(ck, AMPCHECK_R_DRV_009);
 	for (unsigned int k = 0; k < vr->ret_count; k++)
-		if (vr->returned[(vr->ret_head + k) % vr->num] == d->addr) {
+		if (vr->returned[ck_slot(vr, vr->ret_head + k)] == d->addr) {
 			found = k;
 			break;
 		}
 	if (found == vr->ret_count)
 		return;
 	for (unsigned int k = 0; k < found; k++) {
-		uint64_t skipped = vr->returned[(vr->ret_head + k) % vr->num];
+		uint64_t skipped = vr->returned[ck_slot(vr, vr->ret_head + k)];
 
 		ck_violate_now(ck, AMPCHECK_R_DRV_009, -1, AMPCHECK_SIDE_DRIVER,
 			       "receive buffer 0x%llx re-posted before 0x%llx, returned earlier",
@@ -163,8 +180,8 @@ static void repost(struct ampcheck *ck, struct ck_vring *vr, struct ck_desc *d)
 	}
 	/* Drop the skipped ones (judged once) and the re-posted one. */
 	for (unsigned int k = found + 1; k < vr->ret_count; k++)
-		vr->returned[(vr->ret_head + k - found - 1) % vr->num] =
-			vr->returned[(vr->ret_head + k) % vr->num];
+		vr->returned[ck_slot(vr, vr->ret_head + k - found - 1)] =
+			vr->returned[ck_slot(vr, vr->ret_head + k)];
 	vr->ret_count -= found + 1;
 }
 
@@ -172,7 +189,7 @@ static void repost(struct ampcheck *ck, struct ck_vring *vr, struct ck_desc *d)
 static int expose(struct ampcheck *ck, struct ck_link *l, unsigned int idx, uint16_t pos)
 {
 	struct ck_vring *vr = &l->vr[idx];
-	uint16_t head = ck_ld16(ck, l, vr->avail + 4 + 2ull * (pos % vr->num)), j = head;
+	uint16_t head = ck_ld16(ck, l, vr->avail + 4 + 2ull * ck_slot(vr, pos)), j = head;
 	bool writable = false, malformed = false;
 	uint32_t count = 0;
 
@@ -232,7 +249,7 @@ static int expose(struct ampcheck *ck, struct ck_link *l, unsigned int idx, uint
 					       "device sees",
 					       idx, j, (unsigned long long)addr, len);
 				mapped = 0;
-			} else if (overlaps_held(l, mapped, len)) {
+			} else if (overlaps_held(l, mapped, len, d->buf)) {
 				ck_violate_now(
 					ck, AMPCHECK_R_DRV_008, -1, AMPCHECK_SIDE_DRIVER,
 					"vring%u desc %u: buffer 0x%llx overlaps an available "
@@ -444,7 +461,7 @@ static void return_chain(struct ampcheck *ck, struct ck_link *l, unsigned int id
 		else if (d->addr)
 			ck_message(ck, l, CK_DEVICE, d, len < d->len ? len : d->len);
 		if (d->addr && vr->ret_count < vr->num)
-			vr->returned[(vr->ret_head + vr->ret_count++) % vr->num] = d->addr;
+			vr->returned[ck_slot(vr, vr->ret_head + vr->ret_count++)] = d->addr;
 	} else {
 		ck_exercise(ck, AMPCHECK_R_RPMSG_008);
 		if (d->exposed_seq > vr->max_returned_exposed)
@@ -465,7 +482,7 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 		return;
 	if (vr->after_reset && !vr->device_published) {
 		ck_exercise(ck, AMPCHECK_R_INIT_007);
-		if (vr->first_elem_slot >= 0 && (uint32_t)vr->first_elem_slot != old % vr->num) {
+		if (vr->first_elem_slot >= 0 && (uint32_t)vr->first_elem_slot != ck_slot(vr, old)) {
 			ck_violate_now(
 				ck, AMPCHECK_R_INIT_007, -1, AMPCHECK_SIDE_DEVICE,
 				"vring%u: after the reset the device returns at used.ring[%d], "
@@ -490,7 +507,7 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	publication_barrier(ck, AMPCHECK_R_DEV_007, device, vr->elem_store_seq, idx, "used.idx",
 			    new_idx, "elements");
 	for (uint16_t p = old; p != new_idx; p++) {
-		uint64_t elem = vr->used + 4 + 8ull * (p % vr->num);
+		uint64_t elem = vr->used + 4 + 8ull * ck_slot(vr, p);
 		uint32_t id = ck_ld32(ck, l, elem), len = ck_ld32(ck, l, elem + 4);
 
 		ck_exercise(ck, AMPCHECK_R_DEV_001);
@@ -579,7 +596,7 @@ static int driver_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned in
 		/* The latest position this slot stood for, and whether the device still holds it.
 		 */
 		uint16_t last = (uint16_t)(vr->avail_idx - 1 -
-					   (uint16_t)(vr->avail_idx - 1 - slot) % vr->num);
+					   ck_slot(vr, (uint16_t)(vr->avail_idx - 1 - slot)));
 
 		vr->entry_store_seq = seq1;
 		if (!vr->published)
@@ -641,7 +658,7 @@ static void device_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned i
 		for (uint64_t at = from; at < b && at < vr->used + 4 + 8ull * vr->num;
 		     at = vr->used + 4 + ((at - vr->used - 4) / 8 + 1) * 8) {
 			uint32_t slot = (uint32_t)((at - vr->used - 4) / 8);
-			uint32_t ahead = (slot + vr->num - vr->used_idx % vr->num) % vr->num;
+			uint32_t ahead = ck_slot(vr, slot + vr->num - ck_slot(vr, vr->used_idx));
 
 			if (vr->first_elem_slot < 0)
 				vr->first_elem_slot = (int)slot;
@@ -666,6 +683,33 @@ static void device_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned i
 	}
 }
 
+/*
+ * A store that hit vring @idx of @l. Kept out of line: most stores miss the rings (a message's
+ * words into its buffer), and their path stays short when this one is not inlined into it.
+ */
+static __attribute__((noinline)) int ring_hit(struct ampcheck *ck, struct ck_link *l,
+					      unsigned int who, unsigned int idx,
+					      const struct amptrace_event *ev)
+{
+	struct ck_vring *vr = &l->vr[idx];
+	uint64_t a = ev->addr, b = ev->addr + ev->size;
+	bool zeroing = who == CK_DRIVER && !vr->published && all_zero(ev);
+	unsigned int parts = span(a, b, vr->desc, vr->avail) +
+			     span(a, b, vr->avail, vr->avail_end) +
+			     span(a, b, vr->avail_end, vr->used) + span(a, b, vr->used, vr->end) +
+			     (a < vr->desc) + (b > vr->end);
+
+	ck_exercise(ck, AMPCHECK_R_LAYOUT_002);
+	if (parts > 1 && !zeroing)
+		ck_violate_now(ck, AMPCHECK_R_LAYOUT_002, -1, ck_side_flag(who),
+			       "vring%u: store [0x%llx, 0x%llx) spans %u parts of the ring", idx,
+			       (unsigned long long)a, (unsigned long long)b, parts);
+	if (who == CK_DRIVER)
+		return driver_ring_store(ck, l, idx, a, b, zeroing);
+	device_ring_store(ck, l, idx, a, b);
+	return 0;
+}
+
 bool ck_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 		   const struct amptrace_event *ev)
 {
@@ -673,28 +717,13 @@ bool ck_ring_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 	bool hit = false;
 
 	for (unsigned int idx = 0; idx < 2; idx++) {
-		struct ck_vring *vr = &l->vr[idx];
-		bool zeroing;
-		unsigned int parts;
+		const struct ck_vring *vr = &l->vr[idx];
 
 		if (!vr->active || !span(a, b, vr->desc, vr->end))
 			continue;
 		hit = true;
-		zeroing = who == CK_DRIVER && !vr->published && all_zero(ev);
-		parts = span(a, b, vr->desc, vr->avail) + span(a, b, vr->avail, vr->avail_end) +
-			span(a, b, vr->avail_end, vr->used) + span(a, b, vr->used, vr->end) +
-			(a < vr->desc) + (b > vr->end);
-		ck_exercise(ck, AMPCHECK_R_LAYOUT_002);
-		if (parts > 1 && !zeroing)
-			ck_violate_now(ck, AMPCHECK_R_LAYOUT_002, -1, ck_side_flag(who),
-				       "vring%u: store [0x%llx, 0x%llx) spans %u parts of the ring",
-				       idx, (unsigned long long)a, (unsigned long long)b, parts);
-		if (who == CK_DRIVER) {
-			if (driver_ring_store(ck, l, idx, a, b, zeroing))
-				return true;
-		} else {
-			device_ring_store(ck, l, idx, a, b);
-		}
+		if (ring_hit(ck, l, who, idx, ev))
+			return true;
 	}
 	return hit;
 }

@@ -321,7 +321,7 @@ int ampconf_judge_trace(const char *path, unsigned int role, const char *initiat
 		.profile = profile,
 		.initiator = initiator,
 	};
-	struct amptrace_reader *rd = malloc(sizeof(*rd));
+	struct amptrace_reader *rd = calloc(1, sizeof(*rd));
 	FILE *in = fopen(path, "rb");
 	struct amptrace_event ev;
 	int r = -1;
@@ -354,6 +354,8 @@ int ampconf_judge_trace(const char *path, unsigned int role, const char *initiat
 out:
 	if (r < 0)
 		res->outcome = AMPCONF_ERROR;
+	if (rd)
+		amptrace_reader_close(rd);
 	if (in)
 		fclose(in);
 	free(rd);

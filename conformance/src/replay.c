@@ -235,7 +235,7 @@ static void decoded(void *ctx, const struct amptrace_event *ev, const struct amp
 static int read_trace(struct loader *ld, const char *path, char *err, size_t errlen)
 {
 	struct ampcheck_options opt = {.decoded = decoded, .ctx = ld};
-	struct amptrace_reader *rd = malloc(sizeof(*rd));
+	struct amptrace_reader *rd = calloc(1, sizeof(*rd));
 	struct amptrace_event ev;
 	struct ampcheck *ck = ampcheck_create(&opt);
 	FILE *in = fopen(path, "rb");
@@ -274,6 +274,8 @@ static int read_trace(struct loader *ld, const char *path, char *err, size_t err
 	ret = 0;
 out:
 	ampcheck_destroy(ck);
+	if (rd)
+		amptrace_reader_close(rd);
 	if (in)
 		fclose(in);
 	free(rd);

@@ -175,7 +175,8 @@ int trace_check_event(const struct amptrace_table *t, const struct amptrace_even
 		if (ev->size == 0 || ev->size > AMPTRACE_MAX_STORE)
 			return trace_fail(err, "a store of %u bytes (1 to %u)", ev->size,
 					  AMPTRACE_MAX_STORE);
-		if (ev->addr < reg->base || ev->addr - reg->base > reg->size - ev->size)
+		if (ev->size > reg->size || ev->addr < reg->base ||
+		    ev->addr - reg->base > reg->size - ev->size)
 			return trace_fail(err, "a store at 0x%llx of %u bytes outside region '%s'",
 					  (unsigned long long)ev->addr, ev->size, reg->name);
 		if (!ev->bytes)
@@ -285,7 +286,11 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in)
 	r->failed = false;
 	r->prefix = 0;
 	r->nfresh = 0;
-	r->ahead_pos = r->ahead_len = 0;
+	r->win = r->ahead;
+	r->win_pos = r->win_len = 0;
+	r->map = NULL;
+	r->map_len = 0;
+	r->map_origin = -1;
 	r->last_initiator = r->last_region = 0;
 	r->error[0] = '\0';
 	if (!in)
@@ -304,6 +309,7 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in)
 			if (head[i])
 				return trace_fail(r->error, "byte %u: reserved, must be 0", i);
 		r->offset = BIN_HEADER;
+		bin_map_open(r);
 		return 0;
 	}
 	if (n == BIN_MAGIC_SIZE && !memcmp(head, TEXT_HEADER " ", BIN_MAGIC_SIZE)) {
@@ -316,6 +322,11 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in)
 	}
 	return trace_fail(r->error, "not an ampsim trace (neither the binary magic nor \"%s\")",
 			  TEXT_HEADER " 1");
+}
+
+void amptrace_reader_close(struct amptrace_reader *r)
+{
+	bin_map_close(r);
 }
 
 void trace_note_fresh(struct amptrace_reader *r, unsigned int id)
@@ -348,21 +359,28 @@ int amptrace_copy_definitions(const struct amptrace_reader *r, struct amptrace_w
 	return 0;
 }
 
-int amptrace_read(struct amptrace_reader *r, struct amptrace_event *ev)
+int amptrace_read_many(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max)
 {
 	int rc;
 
 	r->nfresh = 0;
-	if (r->failed)
-		return -1;
-	rc = r->format == AMPTRACE_BINARY ? bin_read(r, ev) : text_read(r, ev);
-	if (rc < 0) {
+	if (r->failed || !max)
+		return r->failed ? -1 : 0;
+	if (r->format == AMPTRACE_BINARY) {
+		rc = bin_read(r, ev, max);
+	} else {
+		rc = text_read(r, ev);
+		if (rc > 0) {
+			ev->seq = r->events++;
+			r->last_time = ev->time_ps;
+		}
+	}
+	if (rc < 0)
 		r->failed = true;
-		return -1;
-	}
-	if (rc > 0) {
-		ev->seq = r->events++;
-		r->last_time = ev->time_ps;
-	}
 	return rc;
+}
+
+int amptrace_read(struct amptrace_reader *r, struct amptrace_event *ev)
+{
+	return amptrace_read_many(r, ev, 1);
 }

@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The binary encoding (docs/trace-format.md): little-endian fields, length-prefixed records. */
+#define _GNU_SOURCE /* MAP_POPULATE, fileno, ftello */
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace_internal.h"
+
+/* A mapped window of a trace file: 4 MiB, much more than a record (at most 64 KiB and change)
+ * and few enough mapped pages at once that the reader's memory does not grow with the trace. */
+#define MAP_WINDOW (4u << 20)
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0 /* Linux's: the window's pages mapped in one call, not a fault each */
+#endif
 
 /* One record: the 8-byte record header, @len bytes of fixed payload, then @tail (may be NULL). */
 static int put_record(struct amptrace_writer *w, unsigned int type, const uint8_t *fixed,
@@ -93,28 +104,13 @@ int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev)
 	return -1;
 }
 
-/* The fixed size of a record's payload, 0 for an unknown type. */
-static uint32_t fixed_size(unsigned int type)
-{
-	switch (type) {
-	case BIN_INITIATOR:
-		return BIN_INITIATOR_SIZE;
-	case BIN_REGION:
-		return BIN_REGION_SIZE;
-	case BIN_VIEW:
-		return BIN_VIEW_SIZE;
-	case AMPTRACE_STORE:
-		return BIN_STORE_SIZE;
-	case AMPTRACE_BARRIER:
-		return BIN_BARRIER_SIZE;
-	case AMPTRACE_MBOX_WRITE:
-	case AMPTRACE_MBOX_READ:
-		return BIN_MBOX_SIZE;
-	case AMPTRACE_IRQ:
-		return BIN_IRQ_SIZE;
-	}
-	return 0;
-}
+/* The fixed payload size of each record type, 0 for a type that does not exist. */
+static const uint8_t fixed_size_of[256] = {
+	[AMPTRACE_STORE] = BIN_STORE_SIZE,     [AMPTRACE_BARRIER] = BIN_BARRIER_SIZE,
+	[AMPTRACE_MBOX_WRITE] = BIN_MBOX_SIZE, [AMPTRACE_MBOX_READ] = BIN_MBOX_SIZE,
+	[AMPTRACE_IRQ] = BIN_IRQ_SIZE,         [BIN_INITIATOR] = BIN_INITIATOR_SIZE,
+	[BIN_REGION] = BIN_REGION_SIZE,        [BIN_VIEW] = BIN_VIEW_SIZE,
+};
 
 /* Bytes that must be zero, for a reader of a later version to rely on. */
 static int zeros(const uint8_t *p, size_t n)
@@ -132,7 +128,7 @@ static int zeros(const uint8_t *p, size_t n)
 static int decode(struct amptrace_reader *r, unsigned int type, const uint8_t *p, uint32_t len,
 		  struct amptrace_event *ev, char *err)
 {
-	uint32_t fixed = fixed_size(type), tail = len - fixed;
+	uint32_t fixed = fixed_size_of[type], tail = len - fixed;
 
 	memset(ev, 0, sizeof(*ev));
 	switch (type) {
@@ -199,89 +195,333 @@ static int decode(struct amptrace_reader *r, unsigned int type, const uint8_t *p
 	return trace_check_event(&r->table, ev, r->last_time, err) ? -1 : 0;
 }
 
-/* @n bytes of the stream into @dst through the read-ahead buffer; fewer at its end. */
-static size_t take(struct amptrace_reader *r, uint8_t *dst, size_t n)
+/*
+ * Make the next @need bytes of the stream contiguous at hand: what is left of the read-ahead
+ * moves to its front and the rest is read after it. Return: the bytes at hand (fewer than
+ * @need only at the end of the stream or on a read error).
+ */
+static size_t stream_refill(struct amptrace_reader *r, size_t need)
 {
-	size_t got = 0;
+	size_t left = r->win_len - r->win_pos;
 
-	while (got < n) {
-		size_t k;
+	memmove(r->ahead, r->ahead + r->win_pos, left);
+	r->win_pos = 0;
+	r->win_len = left;
+	while (r->win_len < need) {
+		size_t n = fread(r->ahead + r->win_len, 1, sizeof(r->ahead) - r->win_len, r->in);
 
-		if (r->ahead_pos == r->ahead_len) {
-			r->ahead_pos = 0;
-			r->ahead_len = fread(r->ahead, 1, sizeof(r->ahead), r->in);
-			if (!r->ahead_len)
-				break;
-		}
-		k = r->ahead_len - r->ahead_pos < n - got ? r->ahead_len - r->ahead_pos : n - got;
-		memcpy(dst + got, r->ahead + r->ahead_pos, k);
-		r->ahead_pos += k;
-		got += k;
+		if (!n)
+			break;
+		r->win_len += n;
 	}
-	return got;
+	return r->win_len;
 }
 
-int bin_read(struct amptrace_reader *r, struct amptrace_event *ev)
+void bin_map_open(struct amptrace_reader *r)
 {
-	char why[AMPTRACE_ERROR_SIZE];
+	struct stat st;
+	int fd = fileno(r->in);
+	off_t at;
 
-	for (;;) {
-		uint8_t copy[BIN_RECORD_HEADER];
-		const uint8_t *head = copy, *payload;
-		uint64_t at = r->offset;
-		size_t n = BIN_RECORD_HEADER;
-		uint32_t len, fixed;
-		uint8_t type;
-		int rc;
+	/* Only a regular file is mapped (a pipe or terminal is read), from where the stream
+	 * stands: the header was read through it. */
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	at = ftello(r->in);
+	if (at < (off_t)r->offset)
+		return;
+	r->map_origin = (int64_t)(at - (off_t)r->offset);
+}
 
-		/* The record header where it lies when the read-ahead holds it (the usual case);
-		 * its fields are taken before the payload's read may refill the read-ahead. */
-		if (r->ahead_len - r->ahead_pos >= BIN_RECORD_HEADER) {
-			head = r->ahead + r->ahead_pos;
-			r->ahead_pos += BIN_RECORD_HEADER;
-		} else {
-			n = take(r, copy, BIN_RECORD_HEADER);
-		}
+void bin_map_close(struct amptrace_reader *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	r->map = NULL;
+	r->map_len = 0;
+}
 
-		if (n == 0 && !ferror(r->in))
-			return 0;
-		if (n != BIN_RECORD_HEADER)
-			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
-					  ferror(r->in) ? "read error"
-							: "a record header cut short");
-		type = head[0];
-		len = get32(head + 4);
-		fixed = fixed_size(type);
-		if (!fixed)
-			return trace_fail(r->error, "byte %llu: unknown record type 0x%02x",
-					  (unsigned long long)at, type);
-		if (zeros(head + 1, 3))
-			return trace_fail(r->error, "byte %llu: reserved bytes not 0",
-					  (unsigned long long)at);
-		if (len < fixed || len > sizeof(r->record))
-			return trace_fail(r->error, "byte %llu: a %s record of %u bytes",
-					  (unsigned long long)at,
-					  type >= BIN_INITIATOR
-						  ? "definition"
-						  : amptrace_kind_name((enum amptrace_kind)type),
-					  len);
-		/* A record wholly in the read-ahead is decoded where it lies (a store's bytes stay
-		 * valid until the next read, which is all the API promises). */
-		if (r->ahead_len - r->ahead_pos >= len) {
-			payload = r->ahead + r->ahead_pos;
-			r->ahead_pos += len;
-		} else if (take(r, r->record, len) == len) {
-			payload = r->record;
-		} else {
-			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
-					  ferror(r->in) ? "read error" : "a record cut short");
-		}
-		r->offset = at + BIN_RECORD_HEADER + len;
-		rc = decode(r, type, payload, len, ev, why);
-		if (rc < 0)
-			return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at, why);
-		if (rc == 0)
-			return 1; /* an event */
-				  /* a definition: on to the next record */
+/*
+ * The window at the reader's offset, at least @need bytes when the file holds them. Return:
+ * the bytes at hand; 0 at the end of the file, or with the mapping failed (then the stream is
+ * read from the same place on).
+ */
+static size_t map_refill(struct amptrace_reader *r, size_t need)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t at = (uint64_t)r->map_origin + r->offset;
+	uint64_t base = at & ~(uint64_t)(page - 1);
+	struct stat st;
+	size_t len;
+	void *map;
+
+	if (r->win_len - r->win_pos >= need)
+		return r->win_len - r->win_pos;
+	/* The size now, not at the start: a trace still being written has grown. */
+	if (fstat(fileno(r->in), &st) || (uint64_t)st.st_size <= at) {
+		bin_map_close(r);
+		r->win = r->ahead;
+		r->win_pos = r->win_len = 0;
+		return 0;
 	}
+	len = (uint64_t)st.st_size - base < MAP_WINDOW ? (size_t)((uint64_t)st.st_size - base)
+						       : MAP_WINDOW;
+	bin_map_close(r);
+	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(r->in), (off_t)base);
+	if (map == MAP_FAILED) {
+		/* Read on from here instead. */
+		r->map_origin = -1;
+		r->win = r->ahead;
+		r->win_pos = r->win_len = 0;
+		if (fseeko(r->in, (off_t)at, SEEK_SET))
+			return 0;
+		return stream_refill(r, need);
+	}
+	r->map = map;
+	r->map_len = len;
+	r->win = (const uint8_t *)map + (at - base);
+	r->win_pos = 0;
+	r->win_len = len - (size_t)(at - base);
+	return r->win_len;
+}
+
+/* At least @need bytes at hand from the reader's offset on, when the trace holds them. */
+static size_t refill(struct amptrace_reader *r, size_t need)
+{
+	return r->map_origin >= 0 ? map_refill(r, need) : stream_refill(r, need);
+}
+
+/* The header of the record at byte @at is malformed: say how. */
+static int bad_header(struct amptrace_reader *r, const uint8_t *head, uint64_t at)
+{
+	unsigned int type = head[0];
+	uint32_t len = get32(head + 4);
+
+	if (!fixed_size_of[type])
+		return trace_fail(r->error, "byte %llu: unknown record type 0x%02x",
+				  (unsigned long long)at, type);
+	if (zeros(head + 1, 3))
+		return trace_fail(r->error, "byte %llu: reserved bytes not 0",
+				  (unsigned long long)at);
+	return trace_fail(r->error, "byte %llu: a %s record of %u bytes", (unsigned long long)at,
+			  type >= BIN_INITIATOR ? "definition"
+						: amptrace_kind_name((enum amptrace_kind)type),
+			  len);
+}
+
+/*
+ * Fill every field of @ev (field by field: a compound literal's zeroing compiles to "rep stos"
+ * in places, which costs more than the rest of the decoding).
+ */
+static inline void fill(struct amptrace_event *ev, unsigned int kind, uint64_t time, uint32_t who,
+			uint32_t region)
+{
+	ev->kind = (enum amptrace_kind)kind;
+	ev->seq = 0;
+	ev->time_ps = time;
+	ev->initiator = (uint16_t)who;
+	ev->region = (uint16_t)region;
+	ev->addr = 0;
+	ev->size = 0;
+	ev->bytes = NULL;
+	ev->barrier = 0;
+	ev->fifo = 0;
+	ev->value = 0;
+	ev->line = 0;
+	ev->level = 0;
+}
+
+/*
+ * The usual well-formed event, decoded and checked against the definitions without a detour:
+ * true with @ev filled. False for anything else - a definition, a malformed or unexpected
+ * record - which decode() then takes in or explains.
+ */
+static inline bool fast_event(const struct amptrace_table *t, uint64_t last_time, unsigned int type,
+			      const uint8_t *p, uint32_t len, struct amptrace_event *ev)
+{
+	uint64_t time = get64(p);
+	uint32_t who = get16(p + 8), region = get16(p + 10);
+	const struct amptrace_region *g;
+
+	if (time < last_time || who >= AMPTRACE_MAX_IDS || !t->initiator[who].defined)
+		return false;
+	if (type == AMPTRACE_BARRIER) {
+		if (len != BIN_BARRIER_SIZE || p[10] > AMPTRACE_BARRIER_FULL || p[11])
+			return false;
+		fill(ev, type, time, who, 0);
+		ev->barrier = p[10];
+		return true;
+	}
+	if (region >= AMPTRACE_MAX_IDS || !t->region[region].defined)
+		return false;
+	g = &t->region[region];
+	switch (type) {
+	case AMPTRACE_STORE: {
+		uint32_t size = get32(p + 12);
+		uint64_t addr = get64(p + 16);
+
+		if (size != len - BIN_STORE_SIZE || !size || size > AMPTRACE_MAX_STORE ||
+		    size > g->size || addr < g->base || addr - g->base > g->size - size)
+			return false;
+		fill(ev, type, time, who, region);
+		ev->addr = addr;
+		ev->size = size;
+		ev->bytes = p + BIN_STORE_SIZE;
+		return true;
+	}
+	case AMPTRACE_MBOX_WRITE:
+	case AMPTRACE_MBOX_READ:
+		if (len != BIN_MBOX_SIZE || p[13] || p[14] || p[15])
+			return false;
+		fill(ev, type, time, who, region);
+		ev->fifo = p[12];
+		ev->value = get32(p + 16);
+		return true;
+	case AMPTRACE_IRQ:
+		if (len != BIN_IRQ_SIZE || p[13] > 1 || p[14] || p[15])
+			return false;
+		fill(ev, type, time, who, region);
+		ev->line = p[12];
+		ev->level = p[13];
+		return true;
+	}
+	return false;
+}
+
+/* A failure at byte @at: "read error" or what was cut short. */
+static int cut_short(struct amptrace_reader *r, uint64_t at, const char *what)
+{
+	return trace_fail(r->error, "byte %llu: %s", (unsigned long long)at,
+			  ferror(r->in) ? "read error" : what);
+}
+
+/*
+ * The fast lane: well-formed events wholly at hand, up to @max of them. It stops at anything
+ * else - a definition, a record not wholly at hand, whatever fast_event() would not take - for
+ * one_record() to deal with.
+ */
+static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *ev,
+			      unsigned int max)
+{
+	/* Locals while the loop runs: the events' fields are of the same types as the reader's
+	 * counters, and each store through @ev would otherwise reload them. */
+	const uint8_t *win = r->win;
+	const struct amptrace_table *t = &r->table;
+	size_t pos = r->win_pos, end = r->win_len;
+	uint64_t seq = r->events, last = r->last_time;
+	unsigned int n = 0;
+
+	while (n < max && end - pos >= BIN_RECORD_HEADER) {
+		/* type, three reserved zero bytes, the payload's length */
+		uint64_t word = get64(win + pos);
+		unsigned int type = (uint8_t)word;
+		uint32_t len = (uint32_t)(word >> 32);
+
+		/* The hardware's prefetcher stops at page boundaries, and a mapped file's pages lie
+		 * anywhere: ask for the bytes a few records ahead. */
+		__builtin_prefetch(win + pos + 1024);
+
+		if ((word & 0xffffff00u) || type >= BIN_INITIATOR || !fixed_size_of[type] ||
+		    len < fixed_size_of[type] || end - pos - BIN_RECORD_HEADER < len ||
+		    !fast_event(t, last, type, win + pos + BIN_RECORD_HEADER, len, &ev[n]))
+			break;
+		ev[n].seq = seq++;
+		last = ev[n].time_ps;
+		pos += BIN_RECORD_HEADER + len;
+		n++;
+	}
+	r->offset += pos - r->win_pos;
+	r->win_pos = pos;
+	r->events = seq;
+	r->last_time = last;
+	return n;
+}
+
+/* What one_record() did. */
+enum { ONE_EVENT, ONE_DEFINITION, ONE_LATER, ONE_END, ONE_ERROR };
+
+/*
+ * The record at hand the long way: refill the read-ahead, take in a definition, decode an event
+ * (or explain what is wrong with it). @taken: events the caller holds already (their bytes must
+ * not move, and definitions come before the first event of a call: ONE_LATER).
+ */
+static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int taken)
+{
+	size_t at_hand = r->win_len - r->win_pos;
+	const uint8_t *head = r->win + r->win_pos;
+	uint64_t word = at_hand >= BIN_RECORD_HEADER ? get64(head) : 0;
+	unsigned int type = (uint8_t)word;
+	uint32_t len = (uint32_t)(word >> 32);
+	char why[AMPTRACE_ERROR_SIZE];
+	int rc;
+
+	if (at_hand < BIN_RECORD_HEADER || at_hand - BIN_RECORD_HEADER < len) {
+		/* Refilling moves the bytes at hand; a header that promises more than a record
+		 * can hold is explained below without reading on. */
+		size_t need = BIN_RECORD_HEADER;
+
+		if (taken)
+			return ONE_LATER;
+		if (at_hand >= BIN_RECORD_HEADER && len <= BIN_STORE_SIZE + AMPTRACE_MAX_STORE)
+			need += len;
+		at_hand = refill(r, need);
+		if (at_hand == 0 && !ferror(r->in))
+			return ONE_END;
+		if (at_hand < BIN_RECORD_HEADER) {
+			cut_short(r, r->offset, "a record header cut short");
+			return ONE_ERROR;
+		}
+		head = r->win + r->win_pos;
+		word = get64(head);
+		type = (uint8_t)word;
+		len = (uint32_t)(word >> 32);
+		if (need == BIN_RECORD_HEADER && !(word & 0xffffff00u) &&
+		    len <= BIN_STORE_SIZE + AMPTRACE_MAX_STORE && at_hand - BIN_RECORD_HEADER < len)
+			return one_record(r, ev, taken); /* the header was cut: now its record */
+	}
+	if ((word & 0xffffff00u) || !fixed_size_of[type] || len < fixed_size_of[type] ||
+	    len > BIN_STORE_SIZE + AMPTRACE_MAX_STORE) {
+		bad_header(r, head, r->offset);
+		return ONE_ERROR;
+	}
+	if (at_hand - BIN_RECORD_HEADER < len) {
+		cut_short(r, r->offset, "a record cut short");
+		return ONE_ERROR;
+	}
+	if (type >= BIN_INITIATOR && taken)
+		return ONE_LATER;
+	rc = decode(r, type, head + BIN_RECORD_HEADER, len, ev, why);
+	if (rc < 0) {
+		trace_fail(r->error, "byte %llu: %s", (unsigned long long)r->offset, why);
+		return ONE_ERROR;
+	}
+	r->win_pos += BIN_RECORD_HEADER + len;
+	r->offset += BIN_RECORD_HEADER + len;
+	if (rc > 0)
+		return ONE_DEFINITION;
+	ev->seq = r->events++;
+	r->last_time = ev->time_ps;
+	return ONE_EVENT;
+}
+
+int bin_read(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max)
+{
+	unsigned int n = fast_lane(r, ev, max);
+
+	while (n < max) {
+		switch (one_record(r, &ev[n], n)) {
+		case ONE_EVENT:
+			n++;
+			break;
+		case ONE_DEFINITION:
+			break;
+		case ONE_ERROR:
+			/* The events before it first: the next call meets the record again. */
+			return n ? (int)n : -1;
+		default: /* ONE_END, ONE_LATER */
+			return (int)n;
+		}
+		n += fast_lane(r, ev + n, max - n);
+	}
+	return (int)n;
 }

@@ -3,6 +3,8 @@
 #ifndef AMPTRACE_TRACE_INTERNAL_H
 #define AMPTRACE_TRACE_INTERNAL_H
 
+#include <string.h>
+
 #include "amptrace/trace.h"
 
 /* The binary header: a magic with CR LF in it (a text-mode transfer mangles it), the version. */
@@ -47,7 +49,12 @@ int bin_write_initiator(struct amptrace_writer *w, unsigned int id);
 int bin_write_region(struct amptrace_writer *w, unsigned int id);
 int bin_write_view(struct amptrace_writer *w, unsigned int index);
 int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
-int bin_read(struct amptrace_reader *r, struct amptrace_event *ev);
+/* A binary trace from a regular file is mapped a window at a time (bin_map_open() decides;
+ * the stream is read otherwise); bin_map_close() unmaps what is mapped. */
+void bin_map_open(struct amptrace_reader *r);
+void bin_map_close(struct amptrace_reader *r);
+/* Up to @max events (at least one unless at the end or failing); seq and last_time kept. */
+int bin_read(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max);
 
 int text_write_header(struct amptrace_writer *w);
 int text_write_initiator(struct amptrace_writer *w, unsigned int id);
@@ -78,6 +85,33 @@ static inline void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* The readers' loads: one load on a little-endian host (gcc does not merge the bytes of a
+ * 16-bit field by itself), the bytes put together elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint32_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+#else
 static inline uint32_t get16(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
@@ -92,5 +126,6 @@ static inline uint64_t get64(const uint8_t *p)
 {
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
+#endif
 
 #endif

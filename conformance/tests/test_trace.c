@@ -5,6 +5,7 @@
  * the writer and by the reader with its position; every truncation and every single-byte
  * corruption of a binary trace read without a crash (an error, or a shorter valid trace).
  */
+#define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,7 @@ static FILE *convert(FILE *in, enum amptrace_format format)
 	}
 	CHECK_EQ(rc, 0);
 	MUST(amptrace_copy_definitions(&r, &w) == 0); /* definitions after the last event */
+	amptrace_reader_close(&r);
 	MUST(amptrace_writer_close(&w) == 0);
 	rewind(out);
 	return out;
@@ -201,6 +203,7 @@ static void test_read_back(void)
 		}
 		CHECK_EQ(r.nfresh, 1);
 		CHECK_EQ(r.table.region[11].base, 0x9e300000u);
+		amptrace_reader_close(&r);
 		fclose(f);
 	}
 }
@@ -224,29 +227,58 @@ static void test_round_trips(void)
 	fclose(text_bin_text);
 }
 
-/* Read @bytes (@len) as a trace: events read, and the error (or "") at the end. */
-static long read_all(const void *bytes, size_t len, char *error)
+/*
+ * Read @in whole: events read, and the error (or "") at the end; in batches of @batch
+ * (amptrace_read_many()) or one at a time (0).
+ */
+static long read_stream(FILE *in, unsigned int batch, char *error)
 {
 	static struct amptrace_reader r;
-	struct amptrace_event ev;
-	FILE *f = tmpfile();
+	struct amptrace_event ev[7];
 	long n = 0;
 	int rc;
 
-	MUST(f);
-	MUST(fwrite(bytes, 1, len, f) == len);
-	rewind(f);
 	error[0] = '\0';
-	if (amptrace_reader_open(&r, f)) {
+	if (amptrace_reader_open(&r, in)) {
 		strcpy(error, r.error);
-		fclose(f);
+		amptrace_reader_close(&r);
 		return -1;
 	}
-	while ((rc = amptrace_read(&r, &ev)) == 1)
-		n++;
+	while ((rc = batch ? amptrace_read_many(&r, ev, batch) : amptrace_read(&r, ev)) > 0)
+		n += rc;
 	if (rc < 0)
 		strcpy(error, r.error);
+	amptrace_reader_close(&r);
+	return n;
+}
+
+/*
+ * Read @bytes (@len) as a trace: events read, and the error (or "") at the end. Both ways a
+ * reader takes bytes give the same: a file (a binary trace is mapped) in batches, and a stream
+ * in memory (read through the read-ahead) one event at a time.
+ */
+static long read_all(const void *bytes, size_t len, char *error)
+{
+	static uint8_t none[1];
+	char streamed[AMPTRACE_ERROR_SIZE];
+	/* fmemopen takes no empty buffer: one byte, read away before the reader starts */
+	FILE *f = tmpfile(), *m = fmemopen(len ? (void *)bytes : none, len ? len : 1, "rb");
+	long n, again;
+
+	MUST(f && m);
+	MUST(fwrite(bytes, 1, len, f) == len);
+	rewind(f);
+	if (!len)
+		(void)getc(m);
+	n = read_stream(f, 7, error);
+	again = read_stream(m, 0, streamed);
+	if (n != again || strcmp(error, streamed)) {
+		fprintf(stderr, "mapped in batches: %ld, '%s'; streamed: %ld, '%s'\n", n, error,
+			again, streamed);
+		CHECK(false);
+	}
 	fclose(f);
+	fclose(m);
 	return n;
 }
 
@@ -382,6 +414,12 @@ static void test_text_errors(void)
 		{"ampsim-trace 1\ninitiator 0 host host\nregion 1 r 0x1000 0x10\n"
 		 "10 store host r 0x100f 0001\n",
 		 "line 4: a store at 0x100f of 2 bytes outside region 'r'"},
+		/* larger than the whole region, from its base: no wrap in the bound */
+		{"ampsim-trace 1\ninitiator 0 host host\nregion 1 r 0x1000 0x10\n"
+		 "10 store host r 0x1000 "
+		 "00000000000000000000000000000000000000000000000000000000000000"
+		 "00\n",
+		 "line 4: a store at 0x1000 of 32 bytes outside region 'r'"},
 		{"ampsim-trace 1\ninitiator 0 host host\nregion 1 r 0x1000 0x10\n"
 		 "10 store host r 0x1000 0g\n",
 		 "line 4: stored bytes: 'g' is not a hex digit"},
@@ -449,11 +487,69 @@ static void test_binary_errors(void)
 	CHECK(strstr(error, "byte 16: a barrier record of"));
 }
 
+/* Store @i of the large trace: a size from 1 byte to the 64 KiB bound, bytes from the seed. */
+static struct amptrace_event large_store(unsigned int i, uint8_t *buf)
+{
+	static const uint32_t sizes[] = {1, 4, 16, 4096, AMPTRACE_MAX_STORE, 65535, 333};
+	struct amptrace_event ev = {.kind = AMPTRACE_STORE, .time_ps = i, .region = 10};
+
+	ev.size = sizes[i % ARRAY_SIZE(sizes)];
+	ev.addr = regions[0].base + (i * 4096u) % (regions[0].size - AMPTRACE_MAX_STORE);
+	for (uint32_t k = 0; k < ev.size; k++)
+		buf[k] = (uint8_t)(i * 31 + k);
+	ev.bytes = buf;
+	return ev;
+}
+
+/*
+ * A trace of 12 MiB: records of every size cross the boundaries of the windows a file is
+ * mapped in (4 MiB) and of the read-ahead, in batches of every length; each comes out whole.
+ */
+static void test_large(void)
+{
+	static uint8_t buf[AMPTRACE_MAX_STORE];
+	static struct amptrace_reader r;
+	static struct amptrace_writer w;
+	static struct amptrace_event ev[16];
+	const unsigned int stores = 12u * 7 * 1024 * 1024 / (AMPTRACE_MAX_STORE + 65535 + 4096);
+	FILE *f = tmpfile();
+	unsigned int n = 0, batch = 1;
+	int rc;
+
+	REQUIRE(f && amptrace_writer_open(&w, f, AMPTRACE_BINARY) == 0);
+	define_board(&w);
+	for (unsigned int i = 0; i < stores; i++) {
+		struct amptrace_event e = large_store(i, buf);
+
+		REQUIRE(amptrace_write(&w, &e) == 0);
+	}
+	REQUIRE(amptrace_writer_close(&w) == 0);
+	rewind(f);
+	REQUIRE(amptrace_reader_open(&r, f) == 0);
+	while ((rc = amptrace_read_many(&r, ev, batch)) > 0) {
+		for (int k = 0; k < rc; k++, n++) {
+			struct amptrace_event want = large_store(n, buf);
+
+			CHECK_EQ(ev[k].seq, n);
+			CHECK_EQ(ev[k].size, want.size);
+			CHECK_EQ(ev[k].addr, want.addr);
+			CHECK(!memcmp(ev[k].bytes, want.bytes, want.size));
+		}
+		batch = batch % ARRAY_SIZE(ev) + 1;
+	}
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(n, stores);
+	CHECK(r.offset > 12u << 20);
+	amptrace_reader_close(&r);
+	fclose(f);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		TEST(test_read_back),      TEST(test_round_trips), TEST(test_corruption),
 		TEST(test_writer_refuses), TEST(test_text_errors), TEST(test_binary_errors),
+		TEST(test_large),
 	};
 
 	return run_tests(tests, ARRAY_SIZE(tests));

@@ -352,6 +352,20 @@ int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
 		   const struct amptrace_event *ev);
 
 /**
+ * ampcheck_events() - judge @n events in order, as ampcheck_event() does one (with
+ *	amptrace_read_many(): a call per event costs about as much as judging one)
+ * @ck: the checker
+ * @table: the trace's definitions so far (the reader's)
+ * @ev: the events, as a reader returned them
+ * @n: how many
+ *
+ * Return: @n when all were judged; fewer when the checker cannot go on, at @ev[return value]
+ * (the reason is ampcheck_error()).
+ */
+unsigned int ampcheck_events(struct ampcheck *ck, const struct amptrace_table *table,
+			     const struct amptrace_event *ev, unsigned int n);
+
+/**
  * ampcheck_finish() - judge what needs the whole trace and settle every verdict
  * @ck: the checker
  *

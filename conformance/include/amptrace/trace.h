@@ -190,8 +190,8 @@ struct amptrace_writer {
 /**
  * struct amptrace_reader - a trace being read (fields private)
  *
- * About 260 KiB, most of it the one-record buffer and the binary read-ahead; place it
- * statically or on the heap.
+ * About 450 KiB, most of it the text line, the one-record buffer and the binary read-ahead; place
+ * it statically or on the heap.
  */
 struct amptrace_reader {
 	FILE *in;
@@ -207,11 +207,20 @@ struct amptrace_reader {
 	uint16_t fresh[2 * AMPTRACE_MAX_IDS + AMPTRACE_MAX_VIEWS];
 	unsigned int nfresh;
 	char error[AMPTRACE_ERROR_SIZE];
-	uint8_t record[24 + AMPTRACE_MAX_STORE];
-	/* binary: read-ahead (records are a few dozen bytes; one fread per record costs more than
-	 * decoding it) */
-	uint8_t ahead[65536];
-	size_t ahead_pos, ahead_len;
+	uint8_t record[24 + AMPTRACE_MAX_STORE]; /* text: a store's bytes */
+	/* binary: the bytes at hand and the position in them; records are decoded where they lie
+	 * (records are a few dozen bytes: one fread per record costs more than decoding it, and
+	 * a copy per record as much again) */
+	const uint8_t *win;
+	size_t win_pos, win_len;
+	/* binary, from a regular file: a window of it mapped instead of read (no copy through
+	 * the read-ahead); @map_origin is the file offset of the trace's first byte, -1 when the
+	 * stream is read instead */
+	void *map;
+	size_t map_len;
+	int64_t map_origin;
+	/* binary: the read-ahead, at least the largest record (header, store, 64 KiB of bytes) */
+	uint8_t ahead[4 * AMPTRACE_MAX_STORE];
 	uint8_t last_initiator, last_region; /* text: the names last looked up */
 	char line[2 * AMPTRACE_MAX_STORE + 256];
 };
@@ -303,6 +312,13 @@ int amptrace_writer_close(struct amptrace_writer *w);
 int amptrace_reader_open(struct amptrace_reader *r, FILE *in);
 
 /**
+ * amptrace_reader_close() - release what a reader holds besides @r itself (the stream stays
+ *	the caller's to close); call it once done, before opening @r again
+ * @r: a reader amptrace_reader_open() was called on
+ */
+void amptrace_reader_close(struct amptrace_reader *r);
+
+/**
  * amptrace_read() - the next event (definitions are taken in on the way)
  * @r: the reader
  * @ev: filled with the event
@@ -311,6 +327,21 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in);
  * trace with the reason and its position in @r->error ("byte N: ...", "line N: ...").
  */
 int amptrace_read(struct amptrace_reader *r, struct amptrace_event *ev);
+
+/**
+ * amptrace_read_many() - the next events, up to @max of them (a call per event costs about as
+ *	much as decoding one: a checker takes them in batches)
+ * @r: the reader
+ * @ev: @max events' room
+ * @max: at most this many
+ *
+ * Definitions are taken in before the first event only (a batch ends before a definition that
+ * follows an event), so amptrace_copy_definitions() still places them before @ev[0]. The
+ * bytes of every store returned stay valid until the next call.
+ *
+ * Return: the number of events (at least 1), 0 at the end of the trace, -1 as amptrace_read().
+ */
+int amptrace_read_many(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max);
 
 /**
  * amptrace_copy_definitions() - repeat on @w the definitions @r took in during its last
