@@ -155,8 +155,9 @@ struct ck_link {
 	struct ck_vring vr[2];
 	struct ck_buf *bufs;
 	unsigned int nbufs, bufcap;
-	unsigned int last_buf; /* the buffer the last buffer store hit (stores come in runs) */
-	uint32_t max_buf_len;  /* the longest buffer seen */
+	unsigned int last_buf[2]; /* per side, the buffer its last buffer store hit (stores come
+				     in runs, and the sides' runs interleave) */
+	uint32_t max_buf_len;     /* the longest buffer seen */
 	struct ck_ns ns[CK_MAX_NS];
 	unsigned int nns;
 	uint32_t addrs[2][CK_MAX_ADDRS]; /* per side: addresses announced or sent from */
@@ -239,38 +240,53 @@ static inline const uint8_t *ck_shadow_at(const struct ampcheck *ck, uint64_t ad
 										   : NULL;
 }
 
-/* Fields of shared memory in the link's byte order (the loads are on every ring event: inline). */
-static inline uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+/* @size bytes of the shadow at @addr: where they lie, or copied into @tmp (@size bytes). */
+static inline const uint8_t *ck_shadow_bytes(struct ampcheck *ck, uint64_t addr, uint32_t size,
+					     uint8_t *tmp)
 {
-	const uint8_t *p = ck_shadow_at(ck, addr, 2);
-	uint8_t b[2];
+	const uint8_t *p = ck_shadow_at(ck, addr, size);
 
 	if (!p) {
-		ck_shadow_read(ck, addr, b, sizeof(b));
-		p = b;
+		ck_shadow_read(ck, addr, tmp, size);
+		p = tmp;
 	}
+	return p;
+}
+
+/* Fields at @p in the link's byte order. */
+static inline uint16_t ck_get16(const struct ck_link *l, const uint8_t *p)
+{
 	return l->big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
 }
 
-static inline uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+static inline uint32_t ck_get32(const struct ck_link *l, const uint8_t *p)
 {
-	const uint8_t *p = ck_shadow_at(ck, addr, 4);
-	uint8_t b[4];
-
-	if (!p) {
-		ck_shadow_read(ck, addr, b, sizeof(b));
-		p = b;
-	}
 	if (l->big)
 		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-static inline uint64_t ck_ld64(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+static inline uint64_t ck_get64(const struct ck_link *l, const uint8_t *p)
 {
-	uint64_t a = ck_ld32(ck, l, addr), b = ck_ld32(ck, l, addr + 4);
+	uint64_t a = ck_get32(l, p), b = ck_get32(l, p + 4);
 
 	return l->big ? a << 32 | b : b << 32 | a;
+}
+
+/* Fields of shared memory in the link's byte order (a load is on every ring event: inline;
+ * several fields of one structure are cheaper through one ck_shadow_bytes()). */
+static inline uint16_t ck_ld16(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint8_t b[2];
+
+	return ck_get16(l, ck_shadow_bytes(ck, addr, sizeof(b), b));
+}
+
+static inline uint32_t ck_ld32(struct ampcheck *ck, const struct ck_link *l, uint64_t addr)
+{
+	uint8_t b[4];
+
+	return ck_get32(l, ck_shadow_bytes(ck, addr, sizeof(b), b));
 }
 
 /*

@@ -129,9 +129,11 @@ void ck_message(struct ampcheck *ck, struct ck_link *l, unsigned int who, struct
 		uint32_t room)
 {
 	uint64_t buf = d->addr;
-	uint32_t src = ck_ld32(ck, l, buf), dst = ck_ld32(ck, l, buf + 4);
-	uint32_t reserved = ck_ld32(ck, l, buf + 8);
-	uint16_t len = ck_ld16(ck, l, buf + 12), flags = ck_ld16(ck, l, buf + 14);
+	uint8_t tmp[RPMSG_HDR];
+	const uint8_t *hdr = ck_shadow_bytes(ck, buf, sizeof(tmp), tmp);
+	uint32_t src = ck_get32(l, hdr), dst = ck_get32(l, hdr + 4),
+		 reserved = ck_get32(l, hdr + 8);
+	uint16_t len = ck_get16(l, hdr + 12), flags = ck_get16(l, hdr + 14);
 	uint8_t side = ck_side_flag(who);
 	unsigned int peer = who == CK_DRIVER ? CK_DEVICE : CK_DRIVER;
 

@@ -86,7 +86,7 @@ static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uin
 			return 0; /* the usual re-exposure: nothing changes */
 		goto set;
 	}
-	l->last_buf = 0;
+	l->last_buf[CK_DRIVER] = l->last_buf[CK_DEVICE] = 0;
 	if (l->nbufs == MAX_BUFS) {
 		unsigned int kept = 0;
 
@@ -149,12 +149,13 @@ static bool overlaps_held(const struct ck_link *l, uint64_t addr, uint32_t len, 
 static void read_desc(struct ampcheck *ck, struct ck_link *l, struct ck_vring *vr, uint16_t i,
 		      uint64_t *addr, uint32_t *len, uint16_t *flags, uint16_t *next)
 {
-	uint64_t at = vr->desc + 16ull * i;
+	uint8_t tmp[16];
+	const uint8_t *p = ck_shadow_bytes(ck, vr->desc + 16ull * i, sizeof(tmp), tmp);
 
-	*addr = ck_ld64(ck, l, at);
-	*len = ck_ld32(ck, l, at + 8);
-	*flags = ck_ld16(ck, l, at + 12);
-	*next = ck_ld16(ck, l, at + 14);
+	*addr = ck_get64(l, p);
+	*len = ck_get32(l, p + 8);
+	*flags = ck_get16(l, p + 12);
+	*next = ck_get16(l, p + 14);
 }
 
 static void repost(struct ampcheck *ck, struct ck_vring *vr, struct ck_desc *d)
@@ -507,8 +508,10 @@ static void used_idx_store(struct ampcheck *ck, struct ck_link *l, unsigned int 
 	publication_barrier(ck, AMPCHECK_R_DEV_007, device, vr->elem_store_seq, idx, "used.idx",
 			    new_idx, "elements");
 	for (uint16_t p = old; p != new_idx; p++) {
-		uint64_t elem = vr->used + 4 + 8ull * ck_slot(vr, p);
-		uint32_t id = ck_ld32(ck, l, elem), len = ck_ld32(ck, l, elem + 4);
+		uint8_t tmp[8];
+		const uint8_t *elem =
+			ck_shadow_bytes(ck, vr->used + 4 + 8ull * ck_slot(vr, p), sizeof(tmp), tmp);
+		uint32_t id = ck_get32(l, elem), len = ck_get32(l, elem + 4);
 
 		ck_exercise(ck, AMPCHECK_R_DEV_001);
 		if (id >= vr->num || vr->d[id].state != DESC_AVAIL || !vr->d[id].head) {
@@ -740,14 +743,17 @@ int ck_buffer_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 	struct ck_desc *d;
 	bool held;
 
-	if (l->last_buf < l->nbufs && a >= l->bufs[l->last_buf].addr &&
-	    a < l->bufs[l->last_buf].addr + l->bufs[l->last_buf].len) {
-		at = l->last_buf;
+	unsigned int last = l->last_buf[who];
+
+	/* This side's last buffer, else the one after it (buffers are taken in turn). */
+	if (last < l->nbufs && a >= l->bufs[last].addr &&
+	    a < l->bufs[last].addr + l->bufs[last].len) {
+		at = last;
 	} else {
-		at = buf_floor(l, a);
+		at = buf_floor_near(l, a, last + 1);
 		if (at < 0 || a >= l->bufs[at].addr + l->bufs[at].len)
 			return 0;
-		l->last_buf = (unsigned int)at;
+		l->last_buf[who] = (unsigned int)at;
 	}
 	buf = &l->bufs[at];
 	vr = &l->vr[buf->vring];

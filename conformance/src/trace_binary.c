@@ -357,9 +357,13 @@ static inline bool fast_event(const struct amptrace_table *t, uint64_t last_time
 	g = &t->region[region];
 	switch (type) {
 	case AMPTRACE_STORE: {
-		uint32_t size = get32(p + 12);
-		uint64_t addr = get64(p + 16);
+		uint32_t size;
+		uint64_t addr;
 
+		if (len < BIN_STORE_SIZE)
+			return false;
+		size = get32(p + 12);
+		addr = get64(p + 16);
 		if (size != len - BIN_STORE_SIZE || !size || size > AMPTRACE_MAX_STORE ||
 		    size > g->size || addr < g->base || addr - g->base > g->size - size)
 			return false;
@@ -421,8 +425,10 @@ static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *
 		 * anywhere: ask for the bytes a few records ahead. */
 		__builtin_prefetch(win + pos + 1024);
 
-		if ((word & 0xffffff00u) || type >= BIN_INITIATOR || !fixed_size_of[type] ||
-		    len < fixed_size_of[type] || end - pos - BIN_RECORD_HEADER < len ||
+		/* fast_event() reads the fields every event has (the shortest, a barrier's) and
+		 * checks the rest of each kind's length itself. */
+		if ((word & 0xffffff00u) || len < BIN_BARRIER_SIZE ||
+		    end - pos - BIN_RECORD_HEADER < len ||
 		    !fast_event(t, last, type, win + pos + BIN_RECORD_HEADER, len, &ev[n]))
 			break;
 		ev[n].seq = seq++;
