@@ -38,9 +38,6 @@ static const char usage_text[] =
 
 /* One reader (some 200 KiB of record buffer) for the one trace the verb reads. */
 static struct amptrace_reader reader;
-/* Events read and judged a batch at a time: a few KiB, in the first-level cache. */
-#define BATCH 64
-static struct amptrace_event batch[BATCH];
 
 static int usage(const char *why)
 {
@@ -233,7 +230,7 @@ int ampsim_check(int argc, char **argv)
 	const char *profile = "strict", *path;
 	bool json = false, rules = false;
 	struct ampcheck *ck;
-	int c, rc, status;
+	int c, status;
 	FILE *in;
 
 	optind = 0;
@@ -308,18 +305,12 @@ int ampsim_check(int argc, char **argv)
 		status = AMPSIM_EXIT_USAGE;
 		goto destroy;
 	}
-	while ((rc = amptrace_read_many(&reader, batch, BATCH)) > 0) {
-		unsigned int done = ampcheck_events(ck, &reader.table, batch, (unsigned int)rc);
-
-		if (done != (unsigned int)rc) {
+	if (ampcheck_trace(ck, &reader)) {
+		if (reader.failed)
+			fprintf(stderr, "ampsim check: %s: %s\n", path, reader.error);
+		else
 			fprintf(stderr, "ampsim check: %s: event %llu: %s\n", path,
-				(unsigned long long)batch[done].seq, ampcheck_error(ck));
-			status = AMPSIM_EXIT_USAGE;
-			goto destroy;
-		}
-	}
-	if (rc < 0) {
-		fprintf(stderr, "ampsim check: %s: %s\n", path, reader.error);
+				(unsigned long long)reader.events - 1, ampcheck_error(ck));
 		status = AMPSIM_EXIT_USAGE;
 		goto destroy;
 	}

@@ -450,49 +450,78 @@ static int store(struct ampcheck *ck, const struct amptrace_event *ev)
 	return ck_link_detect(ck, ev);
 }
 
-static inline int judge(struct ampcheck *ck, const struct amptrace_event *ev)
+/* The judgement of each kind of event, for ampcheck_event() and as the checker's sink. */
+static int judge_store(void *ctx, const struct amptrace_event *ev)
 {
+	struct ampcheck *ck = ctx;
+
 	ck->ev = ev;
-	switch (ev->kind) {
-	case AMPTRACE_STORE:
-		return store(ck, ev);
-	case AMPTRACE_BARRIER:
-		ck->barrier[ev->initiator] = ev->seq + 1;
-		if (ev->barrier == AMPTRACE_BARRIER_FULL)
-			ck_fence(ck, ev->initiator);
-		ck->has_barriers[ev->initiator] = true;
-		return 0;
-	case AMPTRACE_MBOX_WRITE:
-	case AMPTRACE_MBOX_READ:
-		ck_mailbox(ck, ev);
-		return ck->failed ? -1 : 0;
-	case AMPTRACE_IRQ:
-		return 0;
-	}
+	return store(ck, ev);
+}
+
+static int judge_barrier(void *ctx, const struct amptrace_event *ev)
+{
+	struct ampcheck *ck = ctx;
+
+	ck->ev = ev;
+	ck->barrier[ev->initiator] = ev->seq + 1;
+	if (ev->barrier == AMPTRACE_BARRIER_FULL)
+		ck_fence(ck, ev->initiator);
+	ck->has_barriers[ev->initiator] = true;
 	return 0;
 }
+
+static int judge_mailbox(void *ctx, const struct amptrace_event *ev)
+{
+	struct ampcheck *ck = ctx;
+
+	ck->ev = ev;
+	ck_mailbox(ck, ev);
+	return ck->failed ? -1 : 0;
+}
+
+/* The interrupt lines follow the mailbox messages; no rule judges them on their own. */
+static int judge_irq(void *ctx, const struct amptrace_event *ev)
+{
+	struct ampcheck *ck = ctx;
+
+	ck->ev = ev;
+	return 0;
+}
+
+static const struct amptrace_sink judge_sink = {.on = {
+							[AMPTRACE_STORE] = judge_store,
+							[AMPTRACE_BARRIER] = judge_barrier,
+							[AMPTRACE_MBOX_WRITE] = judge_mailbox,
+							[AMPTRACE_MBOX_READ] = judge_mailbox,
+							[AMPTRACE_IRQ] = judge_irq,
+						}};
 
 int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
 		   const struct amptrace_event *ev)
 {
 	if (ck->failed)
 		return -1;
+	if (ev->kind < AMPTRACE_STORE || ev->kind > AMPTRACE_IRQ)
+		return ck_fail(ck, "event %llu of unknown kind %d", (unsigned long long)ev->seq,
+			       (int)ev->kind);
 	ck->table = table;
-	return judge(ck, ev);
+	return judge_sink.on[ev->kind](ck, ev);
 }
 
-unsigned int ampcheck_events(struct ampcheck *ck, const struct amptrace_table *table,
-			     const struct amptrace_event *ev, unsigned int n)
+int ampcheck_trace(struct ampcheck *ck, struct amptrace_reader *r)
 {
-	unsigned int i;
+	/* Events a call: the reader's state is saved and reloaded once per call. */
+	enum { BATCH = 64 };
+	int n;
 
 	if (ck->failed)
-		return 0;
-	ck->table = table;
-	for (i = 0; i < n; i++)
-		if (judge(ck, &ev[i]))
-			break;
-	return i;
+		return -1;
+	ck->table = &r->table;
+	while ((n = amptrace_read_into(r, &judge_sink, ck, BATCH)) > 0)
+		if (ck->failed)
+			return -1;
+	return n;
 }
 
 int ampcheck_finish(struct ampcheck *ck)

@@ -323,7 +323,6 @@ int ampconf_judge_trace(const char *path, unsigned int role, const char *initiat
 	};
 	struct amptrace_reader *rd = calloc(1, sizeof(*rd));
 	FILE *in = fopen(path, "rb");
-	struct amptrace_event ev;
 	int r = -1;
 
 	res->check = ampcheck_create(&co);
@@ -336,17 +335,14 @@ int ampconf_judge_trace(const char *path, unsigned int role, const char *initiat
 		snprintf(res->reason, sizeof(res->reason), "%s: %s", path, rd->error);
 		goto out;
 	}
-	while ((r = amptrace_read(rd, &ev)) > 0) {
-		res->events++;
-		if (ampcheck_event(res->check, &rd->table, &ev)) {
+	r = ampcheck_trace(res->check, rd);
+	res->events = rd->events;
+	if (r < 0) {
+		if (rd->failed)
+			snprintf(res->reason, sizeof(res->reason), "%s: %s", path, rd->error);
+		else
 			snprintf(res->reason, sizeof(res->reason), "checker: %s",
 				 ampcheck_error(res->check));
-			r = -1;
-			goto out;
-		}
-	}
-	if (r < 0) {
-		snprintf(res->reason, sizeof(res->reason), "%s: %s", path, rd->error);
 		goto out;
 	}
 	if (ampcheck_finish(res->check) && res->outcome == AMPCONF_PASSED)

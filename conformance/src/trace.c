@@ -359,28 +359,53 @@ int amptrace_copy_definitions(const struct amptrace_reader *r, struct amptrace_w
 	return 0;
 }
 
-int amptrace_read_many(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max)
+int amptrace_read_into(struct amptrace_reader *r, const struct amptrace_sink *sink, void *ctx,
+		       unsigned int max)
 {
-	int rc;
+	struct amptrace_event ev;
+	int n = 0;
 
 	r->nfresh = 0;
-	if (r->failed || !max)
-		return r->failed ? -1 : 0;
+	if (r->failed)
+		return -1;
 	if (r->format == AMPTRACE_BINARY) {
-		rc = bin_read(r, ev, max);
+		n = bin_read(r, sink, ctx, max);
 	} else {
-		rc = text_read(r, ev);
-		if (rc > 0) {
-			ev->seq = r->events++;
-			r->last_time = ev->time_ps;
+		/* A text line's bytes live in the reader: one line at a time. */
+		while ((unsigned int)n < max) {
+			int rc = text_read(r, &ev);
+
+			if (rc < 0)
+				r->failed = true;
+			if (rc <= 0)
+				break;
+			ev.seq = r->events++;
+			r->last_time = ev.time_ps;
+			n++;
+			if (sink->on[ev.kind](ctx, &ev))
+				break;
 		}
 	}
-	if (rc < 0)
-		r->failed = true;
-	return rc;
+	/* A failure after some events is reported by the next call. */
+	return n ? n : r->failed ? -1 : 0;
 }
+
+/* amptrace_read()'s sink: the event where the caller wants it. */
+static int copy_out(void *ctx, const struct amptrace_event *ev)
+{
+	*(struct amptrace_event *)ctx = *ev;
+	return 0;
+}
+
+static const struct amptrace_sink copy_sink = {.on = {
+						       [AMPTRACE_STORE] = copy_out,
+						       [AMPTRACE_BARRIER] = copy_out,
+						       [AMPTRACE_MBOX_WRITE] = copy_out,
+						       [AMPTRACE_MBOX_READ] = copy_out,
+						       [AMPTRACE_IRQ] = copy_out,
+					       }};
 
 int amptrace_read(struct amptrace_reader *r, struct amptrace_event *ev)
 {
-	return amptrace_read_many(r, ev, 1);
+	return amptrace_read_into(r, &copy_sink, ev, 1);
 }

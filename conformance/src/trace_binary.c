@@ -313,11 +313,11 @@ static int bad_header(struct amptrace_reader *r, const uint8_t *head, uint64_t a
  * Fill every field of @ev (field by field: a compound literal's zeroing compiles to "rep stos"
  * in places, which costs more than the rest of the decoding).
  */
-static inline void fill(struct amptrace_event *ev, unsigned int kind, uint64_t time, uint32_t who,
-			uint32_t region)
+static inline void fill(struct amptrace_event *ev, unsigned int kind, uint64_t seq, uint64_t time,
+			uint32_t who, uint32_t region)
 {
 	ev->kind = (enum amptrace_kind)kind;
-	ev->seq = 0;
+	ev->seq = seq;
 	ev->time_ps = time;
 	ev->initiator = (uint16_t)who;
 	ev->region = (uint16_t)region;
@@ -332,28 +332,31 @@ static inline void fill(struct amptrace_event *ev, unsigned int kind, uint64_t t
 }
 
 /*
- * The usual well-formed event, decoded and checked against the definitions without a detour:
- * true with @ev filled. False for anything else - a definition, a malformed or unexpected
- * record - which decode() then takes in or explains.
+ * The usual well-formed event, decoded and checked against the definitions without a detour,
+ * and handed to @sink (event number @seq): 0, or 1 when the sink asked to stop. -1 for
+ * anything else - a malformed or unexpected record - which decode() then explains.
  */
-static inline bool fast_event(const struct amptrace_table *t, uint64_t last_time, unsigned int type,
-			      const uint8_t *p, uint32_t len, struct amptrace_event *ev)
+static inline int fast_event(const struct amptrace_table *t, uint64_t last_time, uint64_t seq,
+			     unsigned int type, const uint8_t *p, uint32_t len,
+			     struct amptrace_event *ev, const struct amptrace_sink *sink, void *ctx)
 {
 	uint64_t time = get64(p);
 	uint32_t who = get16(p + 8), region = get16(p + 10);
 	const struct amptrace_region *g;
 
 	if (time < last_time || who >= AMPTRACE_MAX_IDS || !t->initiator[who].defined)
-		return false;
+		return -1;
+	/* Each kind's case calls its own function of the sink: the dispatch on the kind is this
+	 * one, and each call site has one target (predicted). */
 	if (type == AMPTRACE_BARRIER) {
 		if (len != BIN_BARRIER_SIZE || p[10] > AMPTRACE_BARRIER_FULL || p[11])
-			return false;
-		fill(ev, type, time, who, 0);
+			return -1;
+		fill(ev, type, seq, time, who, 0);
 		ev->barrier = p[10];
-		return true;
+		return sink->on[AMPTRACE_BARRIER](ctx, ev) != 0;
 	}
 	if (region >= AMPTRACE_MAX_IDS || !t->region[region].defined)
-		return false;
+		return -1;
 	g = &t->region[region];
 	switch (type) {
 	case AMPTRACE_STORE: {
@@ -361,35 +364,36 @@ static inline bool fast_event(const struct amptrace_table *t, uint64_t last_time
 		uint64_t addr;
 
 		if (len < BIN_STORE_SIZE)
-			return false;
+			return -1;
 		size = get32(p + 12);
 		addr = get64(p + 16);
 		if (size != len - BIN_STORE_SIZE || !size || size > AMPTRACE_MAX_STORE ||
 		    size > g->size || addr < g->base || addr - g->base > g->size - size)
-			return false;
-		fill(ev, type, time, who, region);
+			return -1;
+		fill(ev, type, seq, time, who, region);
 		ev->addr = addr;
 		ev->size = size;
 		ev->bytes = p + BIN_STORE_SIZE;
-		return true;
+		return sink->on[AMPTRACE_STORE](ctx, ev) != 0;
 	}
 	case AMPTRACE_MBOX_WRITE:
 	case AMPTRACE_MBOX_READ:
 		if (len != BIN_MBOX_SIZE || p[13] || p[14] || p[15])
-			return false;
-		fill(ev, type, time, who, region);
+			return -1;
+		fill(ev, type, seq, time, who, region);
 		ev->fifo = p[12];
 		ev->value = get32(p + 16);
-		return true;
+		return type == AMPTRACE_MBOX_WRITE ? sink->on[AMPTRACE_MBOX_WRITE](ctx, ev) != 0
+						   : sink->on[AMPTRACE_MBOX_READ](ctx, ev) != 0;
 	case AMPTRACE_IRQ:
 		if (len != BIN_IRQ_SIZE || p[13] > 1 || p[14] || p[15])
-			return false;
-		fill(ev, type, time, who, region);
+			return -1;
+		fill(ev, type, seq, time, who, region);
 		ev->line = p[12];
 		ev->level = p[13];
-		return true;
+		return sink->on[AMPTRACE_IRQ](ctx, ev) != 0;
 	}
-	return false;
+	return -1;
 }
 
 /* A failure at byte @at: "read error" or what was cut short. */
@@ -400,19 +404,20 @@ static int cut_short(struct amptrace_reader *r, uint64_t at, const char *what)
 }
 
 /*
- * The fast lane: well-formed events wholly at hand, up to @max of them. It stops at anything
- * else - a definition, a record not wholly at hand, whatever fast_event() would not take - for
- * one_record() to deal with.
+ * The fast lane: well-formed events wholly at hand, up to @max of them, each handed to @sink.
+ * It stops at anything else - a definition, a record not wholly at hand, whatever
+ * fast_event() would not take - for one_record() to deal with; *@stop when the sink asked.
  */
-static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *ev,
-			      unsigned int max)
+static unsigned int fast_lane(struct amptrace_reader *r, const struct amptrace_sink *sink,
+			      void *ctx, unsigned int max, bool *stop)
 {
-	/* Locals while the loop runs: the events' fields are of the same types as the reader's
-	 * counters, and each store through @ev would otherwise reload them. */
+	/* Locals while the loop runs: the event's fields are of the same types as the reader's
+	 * counters, and each store into it would otherwise reload them. */
 	const uint8_t *win = r->win;
 	const struct amptrace_table *t = &r->table;
 	size_t pos = r->win_pos, end = r->win_len;
 	uint64_t seq = r->events, last = r->last_time;
+	struct amptrace_event ev;
 	unsigned int n = 0;
 
 	while (n < max && end - pos >= BIN_RECORD_HEADER) {
@@ -420,6 +425,7 @@ static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *
 		uint64_t word = get64(win + pos);
 		unsigned int type = (uint8_t)word;
 		uint32_t len = (uint32_t)(word >> 32);
+		int rc;
 
 		/* The hardware's prefetcher stops at page boundaries, and a mapped file's pages lie
 		 * anywhere: ask for the bytes a few records ahead. */
@@ -428,13 +434,20 @@ static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *
 		/* fast_event() reads the fields every event has (the shortest, a barrier's) and
 		 * checks the rest of each kind's length itself. */
 		if ((word & 0xffffff00u) || len < BIN_BARRIER_SIZE ||
-		    end - pos - BIN_RECORD_HEADER < len ||
-		    !fast_event(t, last, type, win + pos + BIN_RECORD_HEADER, len, &ev[n]))
+		    end - pos - BIN_RECORD_HEADER < len)
 			break;
-		ev[n].seq = seq++;
-		last = ev[n].time_ps;
+		rc = fast_event(t, last, seq, type, win + pos + BIN_RECORD_HEADER, len, &ev, sink,
+				ctx);
+		if (rc < 0)
+			break;
+		seq++;
+		last = ev.time_ps;
 		pos += BIN_RECORD_HEADER + len;
 		n++;
+		if (rc) {
+			*stop = true;
+			break;
+		}
 	}
 	r->offset += pos - r->win_pos;
 	r->win_pos = pos;
@@ -444,14 +457,13 @@ static unsigned int fast_lane(struct amptrace_reader *r, struct amptrace_event *
 }
 
 /* What one_record() did. */
-enum { ONE_EVENT, ONE_DEFINITION, ONE_LATER, ONE_END, ONE_ERROR };
+enum { ONE_EVENT, ONE_DEFINITION, ONE_END, ONE_ERROR };
 
 /*
  * The record at hand the long way: refill the read-ahead, take in a definition, decode an event
- * (or explain what is wrong with it). @taken: events the caller holds already (their bytes must
- * not move, and definitions come before the first event of a call: ONE_LATER).
+ * into @ev (or explain what is wrong with it).
  */
-static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int taken)
+static int one_record(struct amptrace_reader *r, struct amptrace_event *ev)
 {
 	size_t at_hand = r->win_len - r->win_pos;
 	const uint8_t *head = r->win + r->win_pos;
@@ -462,12 +474,10 @@ static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsi
 	int rc;
 
 	if (at_hand < BIN_RECORD_HEADER || at_hand - BIN_RECORD_HEADER < len) {
-		/* Refilling moves the bytes at hand; a header that promises more than a record
-		 * can hold is explained below without reading on. */
+		/* A header that promises more than a record can hold is explained below without
+		 * reading on. */
 		size_t need = BIN_RECORD_HEADER;
 
-		if (taken)
-			return ONE_LATER;
 		if (at_hand >= BIN_RECORD_HEADER && len <= BIN_STORE_SIZE + AMPTRACE_MAX_STORE)
 			need += len;
 		at_hand = refill(r, need);
@@ -483,7 +493,7 @@ static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsi
 		len = (uint32_t)(word >> 32);
 		if (need == BIN_RECORD_HEADER && !(word & 0xffffff00u) &&
 		    len <= BIN_STORE_SIZE + AMPTRACE_MAX_STORE && at_hand - BIN_RECORD_HEADER < len)
-			return one_record(r, ev, taken); /* the header was cut: now its record */
+			return one_record(r, ev); /* the header was cut: now its record */
 	}
 	if ((word & 0xffffff00u) || !fixed_size_of[type] || len < fixed_size_of[type] ||
 	    len > BIN_STORE_SIZE + AMPTRACE_MAX_STORE) {
@@ -494,8 +504,6 @@ static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsi
 		cut_short(r, r->offset, "a record cut short");
 		return ONE_ERROR;
 	}
-	if (type >= BIN_INITIATOR && taken)
-		return ONE_LATER;
 	rc = decode(r, type, head + BIN_RECORD_HEADER, len, ev, why);
 	if (rc < 0) {
 		trace_fail(r->error, "byte %llu: %s", (unsigned long long)r->offset, why);
@@ -510,24 +518,31 @@ static int one_record(struct amptrace_reader *r, struct amptrace_event *ev, unsi
 	return ONE_EVENT;
 }
 
-int bin_read(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max)
+int bin_read(struct amptrace_reader *r, const struct amptrace_sink *sink, void *ctx,
+	     unsigned int max)
 {
-	unsigned int n = fast_lane(r, ev, max);
+	bool stop = false;
+	unsigned int n = fast_lane(r, sink, ctx, max, &stop);
 
-	while (n < max) {
-		switch (one_record(r, &ev[n], n)) {
+	while (n < max && !stop) {
+		struct amptrace_event ev;
+
+		switch (one_record(r, &ev)) {
 		case ONE_EVENT:
 			n++;
+			stop = sink->on[ev.kind](ctx, &ev) != 0;
 			break;
 		case ONE_DEFINITION:
 			break;
 		case ONE_ERROR:
-			/* The events before it first: the next call meets the record again. */
-			return n ? (int)n : -1;
-		default: /* ONE_END, ONE_LATER */
+			/* The events before it are the caller's; the next call reports it. */
+			r->failed = true;
+			return (int)n;
+		default: /* ONE_END */
 			return (int)n;
 		}
-		n += fast_lane(r, ev + n, max - n);
+		if (!stop)
+			n += fast_lane(r, sink, ctx, max - n, &stop);
 	}
 	return (int)n;
 }

@@ -53,8 +53,10 @@ int bin_write_event(struct amptrace_writer *w, const struct amptrace_event *ev);
  * the stream is read otherwise); bin_map_close() unmaps what is mapped. */
 void bin_map_open(struct amptrace_reader *r);
 void bin_map_close(struct amptrace_reader *r);
-/* Up to @max events (at least one unless at the end or failing); seq and last_time kept. */
-int bin_read(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max);
+/* Up to @max events handed to @sink (as amptrace_read_into()); seq and last_time kept; a
+ * malformed record sets @r->failed and @r->error. Return: the events handed over. */
+int bin_read(struct amptrace_reader *r, const struct amptrace_sink *sink, void *ctx,
+	     unsigned int max);
 
 int text_write_header(struct amptrace_writer *w);
 int text_write_initiator(struct amptrace_writer *w, unsigned int id);

@@ -227,15 +227,32 @@ static void test_round_trips(void)
 	fclose(text_bin_text);
 }
 
+/* A sink that counts the events it is handed and ends a call at every third. */
+static int count_event(void *ctx, const struct amptrace_event *ev)
+{
+	long *counted = ctx;
+
+	(void)ev;
+	return ++*counted % 3 == 0;
+}
+
+static const struct amptrace_sink counting = {.on = {
+						      [AMPTRACE_STORE] = count_event,
+						      [AMPTRACE_BARRIER] = count_event,
+						      [AMPTRACE_MBOX_WRITE] = count_event,
+						      [AMPTRACE_MBOX_READ] = count_event,
+						      [AMPTRACE_IRQ] = count_event,
+					      }};
+
 /*
- * Read @in whole: events read, and the error (or "") at the end; in batches of @batch
- * (amptrace_read_many()) or one at a time (0).
+ * Read @in whole: events read, and the error (or "") at the end; up to @batch a call through a
+ * sink (amptrace_read_into()), or one at a time (0, amptrace_read()).
  */
 static long read_stream(FILE *in, unsigned int batch, char *error)
 {
 	static struct amptrace_reader r;
-	struct amptrace_event ev[7];
-	long n = 0;
+	struct amptrace_event ev;
+	long n = 0, counted = 0;
 	int rc;
 
 	error[0] = '\0';
@@ -244,8 +261,11 @@ static long read_stream(FILE *in, unsigned int batch, char *error)
 		amptrace_reader_close(&r);
 		return -1;
 	}
-	while ((rc = batch ? amptrace_read_many(&r, ev, batch) : amptrace_read(&r, ev)) > 0)
+	while ((rc = batch ? amptrace_read_into(&r, &counting, &counted, batch)
+			   : amptrace_read(&r, &ev)) > 0) {
 		n += rc;
+		CHECK(!batch || n == counted);
+	}
 	if (rc < 0)
 		strcpy(error, r.error);
 	amptrace_reader_close(&r);
@@ -505,40 +525,59 @@ static struct amptrace_event large_store(unsigned int i, uint8_t *buf)
  * A trace of 12 MiB: records of every size cross the boundaries of the windows a file is
  * mapped in (4 MiB) and of the read-ahead, in batches of every length; each comes out whole.
  */
+/* test_large()'s sink: each event the store large_store() makes of its number. */
+struct large_check {
+	unsigned int n;
+	uint8_t buf[AMPTRACE_MAX_STORE];
+};
+
+static int check_large(void *ctx, const struct amptrace_event *ev)
+{
+	struct large_check *c = ctx;
+	struct amptrace_event want = large_store(c->n, c->buf);
+
+	CHECK_EQ(ev->kind, AMPTRACE_STORE);
+	CHECK_EQ(ev->seq, c->n);
+	CHECK_EQ(ev->size, want.size);
+	CHECK_EQ(ev->addr, want.addr);
+	CHECK(!memcmp(ev->bytes, want.bytes, want.size));
+	c->n++;
+	return 0;
+}
+
 static void test_large(void)
 {
-	static uint8_t buf[AMPTRACE_MAX_STORE];
+	static const struct amptrace_sink sink = {.on = {
+							  [AMPTRACE_STORE] = check_large,
+							  [AMPTRACE_BARRIER] = check_large,
+							  [AMPTRACE_MBOX_WRITE] = check_large,
+							  [AMPTRACE_MBOX_READ] = check_large,
+							  [AMPTRACE_IRQ] = check_large,
+						  }};
+	static struct large_check check;
 	static struct amptrace_reader r;
 	static struct amptrace_writer w;
-	static struct amptrace_event ev[16];
 	const unsigned int stores = 12u * 7 * 1024 * 1024 / (AMPTRACE_MAX_STORE + 65535 + 4096);
 	FILE *f = tmpfile();
-	unsigned int n = 0, batch = 1;
+	unsigned int batch = 1;
 	int rc;
 
 	REQUIRE(f && amptrace_writer_open(&w, f, AMPTRACE_BINARY) == 0);
 	define_board(&w);
 	for (unsigned int i = 0; i < stores; i++) {
-		struct amptrace_event e = large_store(i, buf);
+		struct amptrace_event e = large_store(i, check.buf);
 
 		REQUIRE(amptrace_write(&w, &e) == 0);
 	}
 	REQUIRE(amptrace_writer_close(&w) == 0);
 	rewind(f);
 	REQUIRE(amptrace_reader_open(&r, f) == 0);
-	while ((rc = amptrace_read_many(&r, ev, batch)) > 0) {
-		for (int k = 0; k < rc; k++, n++) {
-			struct amptrace_event want = large_store(n, buf);
-
-			CHECK_EQ(ev[k].seq, n);
-			CHECK_EQ(ev[k].size, want.size);
-			CHECK_EQ(ev[k].addr, want.addr);
-			CHECK(!memcmp(ev[k].bytes, want.bytes, want.size));
-		}
-		batch = batch % ARRAY_SIZE(ev) + 1;
+	while ((rc = amptrace_read_into(&r, &sink, &check, batch)) > 0) {
+		CHECK(rc <= (int)batch);
+		batch = batch % 16 + 1;
 	}
 	CHECK_EQ(rc, 0);
-	CHECK_EQ(n, stores);
+	CHECK_EQ(check.n, stores);
 	CHECK(r.offset > 12u << 20);
 	amptrace_reader_close(&r);
 	fclose(f);

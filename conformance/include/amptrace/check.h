@@ -352,18 +352,15 @@ int ampcheck_event(struct ampcheck *ck, const struct amptrace_table *table,
 		   const struct amptrace_event *ev);
 
 /**
- * ampcheck_events() - judge @n events in order, as ampcheck_event() does one (with
- *	amptrace_read_many(): a call per event costs about as much as judging one)
+ * ampcheck_trace() - judge every event @r yields, to the end of the trace (what
+ *	ampcheck_event() does for each, without a call and a dispatch per event of the caller's)
  * @ck: the checker
- * @table: the trace's definitions so far (the reader's)
- * @ev: the events, as a reader returned them
- * @n: how many
+ * @r: an open reader; the checker reads its definitions as they come
  *
- * Return: @n when all were judged; fewer when the checker cannot go on, at @ev[return value]
- * (the reason is ampcheck_error()).
+ * Return: 0 at the end of the trace; -1 when the trace is malformed (@r->failed, the reason in
+ * @r->error) or when the checker cannot go on at event @r->events - 1 (ampcheck_error()).
  */
-unsigned int ampcheck_events(struct ampcheck *ck, const struct amptrace_table *table,
-			     const struct amptrace_event *ev, unsigned int n);
+int ampcheck_trace(struct ampcheck *ck, struct amptrace_reader *r);
 
 /**
  * ampcheck_finish() - judge what needs the whole trace and settle every verdict

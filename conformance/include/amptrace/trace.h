@@ -329,19 +329,34 @@ void amptrace_reader_close(struct amptrace_reader *r);
 int amptrace_read(struct amptrace_reader *r, struct amptrace_event *ev);
 
 /**
- * amptrace_read_many() - the next events, up to @max of them (a call per event costs about as
- *	much as decoding one: a checker takes them in batches)
+ * struct amptrace_sink - what amptrace_read_into() hands each event to: a function per kind,
+ *	called where decoding tells the kinds apart (a caller's own switch on the kind would be a
+ *	second, as unpredictable as the first)
+ * @on: indexed by &enum amptrace_kind (index 0 unused); each gets the caller's context and
+ *	the event, and returns 0 to read on, nonzero to end the call after this event
+ */
+struct amptrace_sink {
+	int (*on[AMPTRACE_IRQ + 1])(void *ctx, const struct amptrace_event *ev);
+};
+
+/**
+ * amptrace_read_into() - the next events, up to @max of them, each handed to @sink as it is
+ *	decoded (a call per event costs about as much as decoding one: the checker reads this way)
  * @r: the reader
- * @ev: @max events' room
+ * @sink: a function for each kind of event
+ * @ctx: their first argument
  * @max: at most this many
  *
- * Definitions are taken in before the first event only (a batch ends before a definition that
- * follows an event), so amptrace_copy_definitions() still places them before @ev[0]. The
- * bytes of every store returned stay valid until the next call.
+ * A store's bytes are valid while its function runs. Definitions are taken in as they come;
+ * amptrace_copy_definitions() after the call lists those of the whole call. A malformed record
+ * after some events ends the call with those; the next call reports it. The functions must
+ * not call the reader.
  *
- * Return: the number of events (at least 1), 0 at the end of the trace, -1 as amptrace_read().
+ * Return: the number of events handed over (at least 1; the last one ended the call when its
+ * function returned nonzero), 0 at the end of the trace, -1 as amptrace_read().
  */
-int amptrace_read_many(struct amptrace_reader *r, struct amptrace_event *ev, unsigned int max);
+int amptrace_read_into(struct amptrace_reader *r, const struct amptrace_sink *sink, void *ctx,
+		       unsigned int max);
 
 /**
  * amptrace_copy_definitions() - repeat on @w the definitions @r took in during its last
