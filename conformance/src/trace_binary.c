@@ -331,6 +331,12 @@ static inline void fill(struct amptrace_event *ev, unsigned int kind, uint64_t s
 	ev->level = 0;
 }
 
+/* The region @id of an event, NULL when it is not defined. */
+static inline const struct amptrace_region *region_of(const struct amptrace_table *t, uint32_t id)
+{
+	return id < AMPTRACE_MAX_IDS && t->region[id].defined ? &t->region[id] : NULL;
+}
+
 /*
  * The usual well-formed event, decoded and checked against the definitions without a detour,
  * and handed to @sink (event number @seq): 0, or 1 when the sink asked to stop. -1 for
@@ -341,29 +347,19 @@ static inline int fast_event(const struct amptrace_table *t, uint64_t last_time,
 			     struct amptrace_event *ev, const struct amptrace_sink *sink, void *ctx)
 {
 	uint64_t time = get64(p);
-	uint32_t who = get16(p + 8), region = get16(p + 10);
+	uint32_t who = get16(p + 8), region = get16(p + 10), size;
 	const struct amptrace_region *g;
+	uint64_t addr;
 
 	if (time < last_time || who >= AMPTRACE_MAX_IDS || !t->initiator[who].defined)
 		return -1;
-	/* Each kind's case calls its own function of the sink: the dispatch on the kind is this
-	 * one, and each call site has one target (predicted). */
-	if (type == AMPTRACE_BARRIER) {
-		if (len != BIN_BARRIER_SIZE || p[10] > AMPTRACE_BARRIER_FULL || p[11])
-			return -1;
-		fill(ev, type, seq, time, who, 0);
-		ev->barrier = p[10];
-		return sink->on[AMPTRACE_BARRIER](ctx, ev) != 0;
-	}
-	if (region >= AMPTRACE_MAX_IDS || !t->region[region].defined)
-		return -1;
-	g = &t->region[region];
+	/* One switch over the kinds (a jump table: one branch to predict, where a chain of
+	 * comparisons has several), each case calling its own function of the sink: the caller
+	 * does not tell the kinds apart again, and each call site has one target. */
 	switch (type) {
-	case AMPTRACE_STORE: {
-		uint32_t size;
-		uint64_t addr;
-
-		if (len < BIN_STORE_SIZE)
+	case AMPTRACE_STORE:
+		g = region_of(t, region);
+		if (!g || len < BIN_STORE_SIZE)
 			return -1;
 		size = get32(p + 12);
 		addr = get64(p + 16);
@@ -375,18 +371,28 @@ static inline int fast_event(const struct amptrace_table *t, uint64_t last_time,
 		ev->size = size;
 		ev->bytes = p + BIN_STORE_SIZE;
 		return sink->on[AMPTRACE_STORE](ctx, ev) != 0;
-	}
+	case AMPTRACE_BARRIER:
+		if (len != BIN_BARRIER_SIZE || p[10] > AMPTRACE_BARRIER_FULL || p[11])
+			return -1;
+		fill(ev, type, seq, time, who, 0);
+		ev->barrier = p[10];
+		return sink->on[AMPTRACE_BARRIER](ctx, ev) != 0;
 	case AMPTRACE_MBOX_WRITE:
-	case AMPTRACE_MBOX_READ:
-		if (len != BIN_MBOX_SIZE || p[13] || p[14] || p[15])
+		if (len != BIN_MBOX_SIZE || !region_of(t, region) || p[13] || p[14] || p[15])
 			return -1;
 		fill(ev, type, seq, time, who, region);
 		ev->fifo = p[12];
 		ev->value = get32(p + 16);
-		return type == AMPTRACE_MBOX_WRITE ? sink->on[AMPTRACE_MBOX_WRITE](ctx, ev) != 0
-						   : sink->on[AMPTRACE_MBOX_READ](ctx, ev) != 0;
+		return sink->on[AMPTRACE_MBOX_WRITE](ctx, ev) != 0;
+	case AMPTRACE_MBOX_READ:
+		if (len != BIN_MBOX_SIZE || !region_of(t, region) || p[13] || p[14] || p[15])
+			return -1;
+		fill(ev, type, seq, time, who, region);
+		ev->fifo = p[12];
+		ev->value = get32(p + 16);
+		return sink->on[AMPTRACE_MBOX_READ](ctx, ev) != 0;
 	case AMPTRACE_IRQ:
-		if (len != BIN_IRQ_SIZE || p[13] > 1 || p[14] || p[15])
+		if (len != BIN_IRQ_SIZE || !region_of(t, region) || p[13] > 1 || p[14] || p[15])
 			return -1;
 		fill(ev, type, seq, time, who, region);
 		ev->line = p[12];
