@@ -66,10 +66,14 @@ static long buf_floor_near(const struct ck_link *l, uint64_t addr, uint32_t hint
 
 static bool buf_held(const struct ck_link *l, const struct ck_buf *b)
 {
+	static const struct ck_desc none;
 	const struct ck_vring *vr = &l->vr[b->vring];
+	bool valid = vr->active && b->desc < vr->num;
+	const struct ck_desc *d = valid ? &vr->d[b->desc] : &none;
 
-	return vr->active && b->desc < vr->num && vr->d[b->desc].state == DESC_AVAIL &&
-	       vr->d[b->desc].addr == b->addr;
+	/* One answer from all the conditions, not a branch each: whether a buffer is held
+	 * follows who stores into it, which alternates. */
+	return valid & (d->state == DESC_AVAIL) & (d->addr == b->addr);
 }
 
 static int buf_insert(struct ampcheck *ck, struct ck_link *l, uint64_t addr, uint32_t len,
