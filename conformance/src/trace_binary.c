@@ -378,19 +378,13 @@ static inline int fast_event(const struct amptrace_table *t, uint64_t last_time,
 		ev->barrier = p[10];
 		return sink->on[AMPTRACE_BARRIER](ctx, ev) != 0;
 	case AMPTRACE_MBOX_WRITE:
-		if (len != BIN_MBOX_SIZE || !region_of(t, region) || p[13] || p[14] || p[15])
-			return -1;
-		fill(ev, type, seq, time, who, region);
-		ev->fifo = p[12];
-		ev->value = get32(p + 16);
-		return sink->on[AMPTRACE_MBOX_WRITE](ctx, ev) != 0;
 	case AMPTRACE_MBOX_READ:
 		if (len != BIN_MBOX_SIZE || !region_of(t, region) || p[13] || p[14] || p[15])
 			return -1;
 		fill(ev, type, seq, time, who, region);
 		ev->fifo = p[12];
 		ev->value = get32(p + 16);
-		return sink->on[AMPTRACE_MBOX_READ](ctx, ev) != 0;
+		return sink->on[type](ctx, ev) != 0;
 	case AMPTRACE_IRQ:
 		if (len != BIN_IRQ_SIZE || !region_of(t, region) || p[13] > 1 || p[14] || p[15])
 			return -1;
