@@ -215,6 +215,24 @@ def test_truncated_golden_trace_is_an_input_error(tmp_path):
     assert "byte" in proc.stderr
 
 
+@pytest.mark.parametrize("encoding", ["text", "binary"])
+def test_checker_limit_is_an_input_error_at_its_event(tmp_path, encoding):
+    """One byte written on each of 12 289 pages: one page more than the shadow's 48 MiB; the
+    checker gives up at that store, with its number."""
+    lines = ["ampsim-trace 1", "initiator 0 host host", "region 1 big 0x0 0x4000000"]
+    lines += [f"{i} store host big {i * 4096:#x} 00" for i in range(12289)]
+    trace = tmp_path / "wide.txt"
+    trace.write_text("\n".join(lines) + "\n")
+    if encoding == "binary":
+        subprocess.run([str(AMPSIM), "trace", "convert", str(trace), str(tmp_path / "wide.bin")],
+                       check=True, capture_output=True)
+        trace = tmp_path / "wide.bin"
+    proc = check(trace, status=2)
+    assert "event 12288: the trace writes more than 48 MiB of distinct shared memory" in \
+        proc.stderr, proc.stderr
+    assert proc.stdout == ""
+
+
 @pytest.mark.parametrize("args", [
     [], ["a", "b"], ["--side", "host", "x"], ["--profile", "zephyr", "x"],
     ["--byte-order", "middle", "x"], ["--rules", "x"], ["--bogus", "x"],
