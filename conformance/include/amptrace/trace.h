@@ -190,7 +190,7 @@ struct amptrace_writer {
 /**
  * struct amptrace_reader - a trace being read (fields private)
  *
- * About 450 KiB, most of it the text line, the one-record buffer and the binary read-ahead; place
+ * About 490 KiB, most of it the binary read-ahead, the text line and the one-record buffer; place
  * it statically or on the heap.
  */
 struct amptrace_reader {
