@@ -3,16 +3,19 @@
  * ampsim: one program with verbs (docs/sim.md). This file only parses the command line and
  * hands over to the verb; every verb returns an &enum ampsim_exit.
  */
+#define _GNU_SOURCE /* dlopen's RTLD_* with -std=c11 */
+#include <dlfcn.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ampsim.h"
 #include "check_cmd.h"
 #include "conform_cmd.h"
 #include "fw_inspect.h"
-#include "run.h"
 #include "trace_cmd.h"
 
 static const char usage_text[] =
@@ -65,6 +68,41 @@ static int unknown_option(char **argv)
 	char opt[3] = {'-', (char)optopt, '\0'};
 
 	return usage_error("unknown option", strncmp(arg, "--", 2) == 0 || !optopt ? arg : opt);
+}
+
+/*
+ * The run verb, from the board module beside this program (ampsim-board.so; the build puts it
+ * there): SystemC, Unicorn and the models load only for it - every other verb starts without
+ * their relocations. The module stays loaded until the process ends (SystemC's objects are
+ * destroyed at exit).
+ */
+static int run_board(int argc, char **argv)
+{
+	static const char module[] = "ampsim-board.so";
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof(module) - 1);
+	char *slash;
+	void *handle;
+	int (*run)(int, char **);
+
+	if (n <= 0) {
+		fprintf(stderr, "ampsim run: cannot find the program's own path\n");
+		return AMPSIM_EXIT_USAGE;
+	}
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	strcpy(slash ? slash + 1 : path, module);
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		fprintf(stderr, "ampsim run: cannot load the board runtime: %s\n", dlerror());
+		return AMPSIM_EXIT_USAGE;
+	}
+	*(void **)&run = dlsym(handle, "ampsim_run");
+	if (!run) {
+		fprintf(stderr, "ampsim run: %s has no ampsim_run()\n", path);
+		return AMPSIM_EXIT_USAGE;
+	}
+	return run(argc, argv);
 }
 
 /* ampsim firmware inspect [--json] ELF; @argv[0] is "inspect". */
@@ -128,7 +166,7 @@ int main(int argc, char **argv)
 		return usage_error("no verb given", NULL);
 	if (strcmp(argv[optind], "run") == 0) {
 		leak_check_off = 1;
-		return ampsim_run(argc - optind, argv + optind);
+		return run_board(argc - optind, argv + optind);
 	}
 	if (strcmp(argv[optind], "trace") == 0)
 		return ampsim_trace(argc - optind, argv + optind);
