@@ -9,6 +9,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -197,6 +198,20 @@ def test_usage_errors(args, message):
     proc = ampsim_run(*args, check_status=2)
     assert message in proc.stderr
     assert proc.stdout == ""
+
+
+def test_program_without_its_board_module(tmp_path):
+    """The board runtime is a module beside the program: without it `run` is a usage error
+    with the loader's reason, and the verbs that do not need it work as before."""
+    shutil.copy(AMPSIM, tmp_path / "ampsim")
+    proc = subprocess.run([str(tmp_path / "ampsim"), "run", "--board", "minimal"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc
+    assert "ampsim run: cannot load the board runtime:" in proc.stderr
+    assert "ampsim-board.so" in proc.stderr
+    check = subprocess.run([str(tmp_path / "ampsim"), "check", "--rules"], capture_output=True,
+                           text=True, timeout=60, check=False)
+    assert check.returncode == 0 and "LAYOUT-001" in check.stdout
 
 
 def test_invalid_board_file_names_the_line():
