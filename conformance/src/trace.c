@@ -291,8 +291,7 @@ int amptrace_reader_open(struct amptrace_reader *r, FILE *in)
 	r->map = NULL;
 	r->map_len = 0;
 	r->map_origin = -1;
-	memset(r->last_initiator, 0, sizeof(r->last_initiator));
-	memset(r->last_region, 0, sizeof(r->last_region));
+	r->last_initiator = r->last_region = 0;
 	r->error[0] = '\0';
 	if (!in)
 		return trace_fail(r->error, "no stream");

@@ -164,64 +164,43 @@ static int number(const char *text, uint64_t max, uint64_t *out, const char *wha
 }
 
 /*
- * Names to ids. Events name the same few initiators and regions over and over, two sides
- * taking turns: the last two hits of each are tried first (checked against the table, which a
- * definition may have changed since), the most recent in front.
+ * Names to ids. Events name the same few initiators and regions over and over: the last hit of
+ * each is tried first (checked against the table, which a definition may have changed since).
  */
-static const char *initiator_name(const struct amptrace_table *t, unsigned int i)
-{
-	return t->initiator[i].defined ? t->initiator[i].name : NULL;
-}
-
-static const char *region_name(const struct amptrace_table *t, unsigned int i)
-{
-	return t->region[i].defined ? t->region[i].name : NULL;
-}
-
-static bool named(const struct amptrace_table *t,
-		  const char *(*name_of)(const struct amptrace_table *, unsigned int),
-		  unsigned int i, const char *name)
-{
-	const char *n = name_of(t, i);
-
-	return n && !strcmp(n, name);
-}
-
-static int find_name(const struct amptrace_table *t,
-		     const char *(*name_of)(const struct amptrace_table *, unsigned int),
-		     uint8_t *recent, const char *name, uint16_t *id)
-{
-	unsigned int i = 0;
-
-	if (named(t, name_of, recent[0], name)) {
-		*id = recent[0];
-		return 0;
-	}
-	if (named(t, name_of, recent[1], name))
-		i = recent[1];
-	else
-		while (i < AMPTRACE_MAX_IDS && !named(t, name_of, i, name))
-			i++;
-	if (i == AMPTRACE_MAX_IDS)
-		return -1;
-	recent[1] = recent[0];
-	recent[0] = (uint8_t)i;
-	*id = (uint16_t)i;
-	return 0;
-}
-
 static int find_initiator(struct amptrace_reader *r, const char *name, uint16_t *id, char *err)
 {
-	if (find_name(&r->table, initiator_name, r->last_initiator, name, id))
-		return trace_fail(err, "no initiator named '%s'", name);
-	return 0;
+	const struct amptrace_table *t = &r->table;
+	unsigned int last = r->last_initiator;
+
+	if (t->initiator[last].defined && !strcmp(t->initiator[last].name, name)) {
+		*id = (uint16_t)last;
+		return 0;
+	}
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
+		if (t->initiator[i].defined && !strcmp(t->initiator[i].name, name)) {
+			*id = (uint16_t)i;
+			r->last_initiator = (uint8_t)i;
+			return 0;
+		}
+	return trace_fail(err, "no initiator named '%s'", name);
 }
 
 static int find_region(struct amptrace_reader *r, const char *name, uint16_t *id, char *err)
 {
-	if (find_name(&r->table, region_name, r->last_region, name, id))
-		return trace_fail(err, "no region named '%s'", name);
-	return 0;
+	const struct amptrace_table *t = &r->table;
+	unsigned int last = r->last_region;
+
+	if (t->region[last].defined && !strcmp(t->region[last].name, name)) {
+		*id = (uint16_t)last;
+		return 0;
+	}
+	for (unsigned int i = 0; i < AMPTRACE_MAX_IDS; i++)
+		if (t->region[i].defined && !strcmp(t->region[i].name, name)) {
+			*id = (uint16_t)i;
+			r->last_region = (uint8_t)i;
+			return 0;
+		}
+	return trace_fail(err, "no region named '%s'", name);
 }
 
 static int hexbytes(const char *text, uint8_t *out, uint32_t *size, char *err)

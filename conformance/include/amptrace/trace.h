@@ -221,7 +221,7 @@ struct amptrace_reader {
 	int64_t map_origin;
 	/* binary: the read-ahead, at least the largest record (header, store, 64 KiB of bytes) */
 	uint8_t ahead[4 * AMPTRACE_MAX_STORE];
-	uint8_t last_initiator[2], last_region[2]; /* text: the names last looked up */
+	uint8_t last_initiator, last_region; /* text: the names last looked up */
 	char line[2 * AMPTRACE_MAX_STORE + 256];
 };
 
