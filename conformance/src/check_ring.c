@@ -741,13 +741,12 @@ int ck_buffer_store(struct ampcheck *ck, struct ck_link *l, unsigned int who,
 		    const struct amptrace_event *ev)
 {
 	uint64_t a = ev->addr, b = ev->addr + ev->size;
+	unsigned int last = l->last_buf[who];
 	long at;
 	const struct ck_buf *buf;
 	struct ck_vring *vr;
 	struct ck_desc *d;
 	bool held;
-
-	unsigned int last = l->last_buf[who];
 
 	/* This side's last buffer, else the one after it (buffers are taken in turn). */
 	if (last < l->nbufs && a >= l->bufs[last].addr &&
