@@ -342,7 +342,7 @@ static inline const struct amptrace_region *region_of(const struct amptrace_tabl
  * and handed to @sink (event number @seq): 0, or 1 when the sink asked to stop. -1 for
  * anything else - a malformed or unexpected record - which decode() then explains. It takes
  * exactly what decode() and trace_check_event() take (fuzz_trace writes every event read back
- * through the writer's checks; test_trace flips every bit of every field).
+ * through the writer's checks; test_trace sets each reserved byte of each kind of record).
  */
 static inline int fast_event(const struct amptrace_table *t, uint64_t last_time, uint64_t seq,
 			     unsigned int type, const uint8_t *p, uint32_t len,

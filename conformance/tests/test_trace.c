@@ -314,6 +314,50 @@ static size_t slurp(FILE *f, uint8_t **out)
 	return len;
 }
 
+/*
+ * Each reserved byte of each record of @bytes (a valid binary trace) set in turn: refused at that
+ * record, with the events before it read (the readers' fast lane checks them as the long way).
+ */
+static void check_reserved_bytes(uint8_t *bytes, size_t len)
+{
+	char error[AMPTRACE_ERROR_SIZE], where[32];
+	long events = 0;
+
+	for (size_t at = 16; at + 8 <= len; at += 8 + (bytes[at + 4] | bytes[at + 5] << 8)) {
+		const uint8_t *payload_reserved;
+		size_t reserved[8], n = 0;
+
+		for (size_t k = 1; k < 4; k++) /* the record header's */
+			reserved[n++] = at + k;
+		switch (bytes[at]) {
+		case AMPTRACE_BARRIER:
+			payload_reserved = (const uint8_t *)"\x0b";
+			break;
+		case AMPTRACE_MBOX_WRITE:
+		case AMPTRACE_MBOX_READ:
+			payload_reserved = (const uint8_t *)"\x0d\x0e\x0f";
+			break;
+		case AMPTRACE_IRQ:
+			payload_reserved = (const uint8_t *)"\x0e\x0f";
+			break;
+		default:
+			payload_reserved = (const uint8_t *)"";
+			break;
+		}
+		for (; *payload_reserved; payload_reserved++)
+			reserved[n++] = at + 8 + *payload_reserved;
+		snprintf(where, sizeof(where), "byte %zu: ", at);
+		for (size_t k = 0; k < n; k++) {
+			bytes[reserved[k]] = 1;
+			CHECK_EQ(read_all(bytes, len, error), events);
+			CHECK(strstr(error, where) && (strstr(error, "reserved bytes not 0") ||
+						       strstr(error, "malformed")));
+			bytes[reserved[k]] = 0;
+		}
+		events += bytes[at] < 0x80;
+	}
+}
+
 /* Every prefix and every single-byte change of a small binary trace: no crash, and a cut in
  * the middle of a record is an error. */
 static void test_corruption(void)
@@ -356,6 +400,7 @@ static void test_corruption(void)
 	fclose(f);
 	CHECK_EQ(read_all(bytes, len, error), 4);
 	CHECK(!error[0]);
+	check_reserved_bytes(bytes, len);
 	for (size_t cut = 0; cut < len; cut++) {
 		long n = read_all(bytes, cut, error);
 
